@@ -1,0 +1,14 @@
+"""policykit: China's medical-insurance rules as data.
+
+    >>> import policykit
+    >>> ps = policykit.load("policies")
+    >>> r = ps.value("441800", "resident.inpatient.ratio", "2021-08-24", hospital_level="level3")
+    >>> r.value.number, r.origin, r.entry.source
+"""
+
+from .policyset import PolicySet
+from .repository import LoadError, load, load_tree
+from .timeline import Resolved
+
+__all__ = ["LoadError", "PolicySet", "Resolved", "load", "load_tree"]
+__version__ = "0.1.0"

@@ -1,0 +1,130 @@
+"""argv → library calls → printed output and an exit code. Only this module prints.
+
+Exit codes: 0 clean, 1 data errors (or warnings with --strict), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import checks
+from .diagnostics import (
+    Diagnostic,
+    format_github,
+    format_json,
+    format_text,
+    is_fatal,
+    sort_diagnostics,
+)
+from .repository import LoadResult, load_tree
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} ({en})")
+
+
+def _root(arg: str) -> tuple[Path, str]:
+    path = Path(arg)
+    if not path.is_dir():
+        raise UsageError(f"找不到政策数据文件夹 {arg}", f"policy folder {arg} does not exist")
+    return path, arg.rstrip("/") or "."
+
+
+def emit(diags: list[Diagnostic], fmt: str, strict: bool, files: int) -> int:
+    diags = sort_diagnostics(diags)
+    if fmt == "json":
+        print(format_json(diags, strict))
+    elif fmt == "github":
+        for d in diags:
+            print(format_github(d))
+    else:
+        for d in diags:
+            print(format_text(d))
+        n = {s: sum(1 for d in diags if d.severity == s) for s in ("error", "warning", "info")}
+        print(
+            f"检查了 {files} 个文件：{n['error']} 个错误，{n['warning']} 个警告，{n['info']} 条提示 "
+            f"(checked {files} files: {n['error']} errors, {n['warning']} warnings, "
+            f"{n['info']} notes)",
+            file=sys.stderr,
+        )
+    return EXIT_DATA if any(is_fatal(d, strict) for d in diags) else EXIT_OK
+
+
+def load_for_cli(args: argparse.Namespace) -> LoadResult:
+    root, shown = _root(args.root)
+    return load_tree(root, shown, exact=getattr(args, "exact", False))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = load_for_cli(args)
+    return emit(result.diagnostics, args.format, args.strict, result.files)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = load_for_cli(args)
+    diags = list(result.diagnostics)
+    if result.policyset is not None:
+        diags.extend(checks.run(result.policyset, args.root.rstrip("/")))
+    return emit(diags, args.format, args.strict, result.files)
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    from .docs import codes_markdown
+
+    print(codes_markdown(), end="")
+    return EXIT_OK
+
+
+def _add_check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--strict", action="store_true", help="warnings are fatal too")
+    p.add_argument("--exact", action="store_true",
+                   help="use only the reference parser and validator (slower; same results)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="policykit",
+        description="医保政策数据工具 policykit: validate, check, diff, export and publish "
+                    "China's medical-insurance rules.",
+    )
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("validate", help="解析并按结构定义校验 / parse and schema-validate")
+    _add_check_args(p)
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("check", help="校验并运行一致性规则 / validate and run consistency rules")
+    _add_check_args(p)
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("codes", help="诊断代码文档 / print the diagnostic-code catalogue (Markdown)")
+    p.set_defaults(func=cmd_codes)
+    for module in _command_modules():
+        module.add_parser(sub)
+    return ap
+
+
+def _command_modules() -> list[object]:
+    # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
+    from . import cli_show
+
+    return [cli_show]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = parser()
+    args = ap.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"policykit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,89 @@
+"""Diagnostics are values: one frozen record per problem, never an exception."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    file: str
+    line: int
+    col: int
+    pointer: str
+    message_zh: str
+    message_en: str
+    # Set when a data file acknowledges this warning with a written reason.
+    acknowledged: str | None = None
+
+    def at(self, line: int, col: int) -> Diagnostic:
+        return replace(self, line=line, col=col)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.col, self.code, self.message_en)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "pointer": self.pointer,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "acknowledged": self.acknowledged,
+        }
+
+
+def is_fatal(d: Diagnostic, strict: bool) -> bool:
+    if d.acknowledged is not None:
+        return False
+    return d.severity == "error" or (strict and d.severity == "warning")
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diags), key=Diagnostic.sort_key)
+
+
+def format_text(d: Diagnostic) -> str:
+    ack = f" [已确认 acknowledged: {d.acknowledged}]" if d.acknowledged else ""
+    return (
+        f"{d.file}:{d.line}:{d.col}: {d.code} {d.severity} "
+        f"{d.message_zh} ({d.message_en}){ack}"
+    )
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    # GitHub Actions workflow-command escaping (see actions/toolkit command.ts).
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(d: Diagnostic) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity]
+    if d.acknowledged:
+        level = "notice"
+    title = _gh_escape(f"{d.code} {d.severity}", prop=True)
+    props = f"file={_gh_escape(d.file, True)},line={d.line},col={d.col},title={title}"
+    return f"::{level} {props}::{_gh_escape(f'{d.message_zh} ({d.message_en})')}"
+
+
+def format_json(diags: list[Diagnostic], strict: bool) -> str:
+    payload = {
+        "version": 1,
+        "ok": not any(is_fatal(d, strict) for d in diags),
+        "counts": {s: sum(1 for d in diags if d.severity == s) for s in SEVERITY_ORDER},
+        "diagnostics": [d.to_json() for d in diags],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)

@@ -1,0 +1,154 @@
+"""PolicySet: the loaded, validated policy data and its lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
+from .timeline import Resolved, Track, breakdown_fallbacks, resolve_on
+
+RuleKey = tuple[str, str, Breakdown]
+
+
+def breakdown_key(breakdown: dict[str, str]) -> Breakdown:
+    return tuple(sorted(breakdown.items()))
+
+
+@dataclass(eq=False)
+class PolicySet:
+    """Regions, catalogue, sources and rules. Equality compares the data only."""
+
+    catalogue: Catalogue
+    regions: dict[str, Region]
+    sources: dict[str, Source]
+    rules: dict[RuleKey, tuple[Entry, ...]]
+    root: Path | None = None
+    _tracks: dict[RuleKey, Track] = field(default_factory=dict, repr=False)
+    _candidates: dict[RuleKey, tuple[tuple[str, Track], ...]] = field(
+        default_factory=dict, repr=False)
+    _chains: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _positions: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PolicySet):
+            return NotImplemented
+        return (self.catalogue == other.catalogue and self.regions == other.regions
+                and self.sources == other.sources and self.rules == other.rules)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- browsing -------------------------------------------------------------
+    @property
+    def parameters(self) -> dict[str, object]:
+        return dict(self.catalogue.parameters)
+
+    def region(self, code: str) -> Region:
+        return self.regions[code]
+
+    def entries(self) -> Iterator[Entry]:
+        for key in sorted(self.rules):
+            yield from self.rules[key]
+
+    def region_rules(self, code: str) -> dict[RuleKey, tuple[Entry, ...]]:
+        return {k: v for k, v in self.rules.items() if k[0] == code}
+
+    def children(self, code: str) -> list[Region]:
+        return sorted((r for r in self.regions.values() if r.parent == code),
+                      key=lambda r: r.code)
+
+    # -- inheritance ----------------------------------------------------------
+    def chain(self, code: str) -> tuple[str, ...]:
+        """Where a region's rules come from, nearest first: itself, its pooling
+        region, its parents, the nation."""
+        cached = self._chains.get(code)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+
+        def add(c: str | None) -> None:
+            if c is not None and c not in out and c in self.regions:
+                out.append(c)
+
+        add(code)
+        region = self.regions.get(code)
+        if region is not None:
+            add(region.pooling_region)
+            seen = {code}
+            cur = region.parent
+            while cur is not None and cur not in seen and cur in self.regions:
+                seen.add(cur)
+                add(cur)
+                cur = self.regions[cur].parent
+        add(NATIONAL)
+        chain = tuple(out)
+        self._chains[code] = chain
+        return chain
+
+    def ancestors(self, code: str) -> tuple[str, ...]:
+        return self.chain(code)[1:]
+
+    def track(self, key: RuleKey) -> Track:
+        t = self._tracks.get(key)
+        if t is None:
+            t = Track.of(self.rules.get(key, ()))
+            self._tracks[key] = t
+        return t
+
+    def candidates(self, code: str, parameter: str,
+                   bk: Breakdown) -> tuple[tuple[str, Track], ...]:
+        key = (code, parameter, bk)
+        cached = self._candidates.get(key)
+        if cached is not None:
+            return cached
+        out = []
+        fallbacks = breakdown_fallbacks(bk)
+        for origin in self.chain(code):
+            for sub in fallbacks:
+                rk = (origin, parameter, sub)
+                if rk in self.rules:
+                    out.append((origin, self.track(rk)))
+        result = tuple(out)
+        self._candidates[key] = result
+        return result
+
+    def resolve(self, code: str, parameter: str, day: str,
+                bk: Breakdown = ()) -> Resolved | None:
+        return resolve_on(self.candidates(code, parameter, bk), day)
+
+    def value(self, code: str, parameter: str, day: str, **breakdown: str) -> Resolved | None:
+        """The value in force for a region on a day (YYYY-MM-DD), inheritance resolved."""
+        pid = self.catalogue.resolve_id(parameter) or parameter
+        return self.resolve(code, pid, day, breakdown_key(breakdown))
+
+    def in_force(self, code: str, day: str) -> dict[tuple[str, Breakdown], Resolved]:
+        """Every rule in force for a region on a day, own and inherited."""
+        keys: set[tuple[str, Breakdown]] = set()
+        chain = set(self.chain(code))
+        for region, parameter, bk in self.rules:
+            if region in chain:
+                keys.add((parameter, bk))
+        out = {}
+        for parameter, bk in sorted(keys):
+            r = self.resolve(code, parameter, day, bk)
+            if r is not None:
+                out[(parameter, bk)] = r
+        return out
+
+    # -- positions --------------------------------------------------------------
+    def locate(self, file: str, pointer: str) -> tuple[int, int]:
+        """Line and column of a JSON pointer in a policy file (parsed on demand)."""
+        from .yamlsrc import locate, parse_exact
+
+        positions = self._positions.get(file)
+        if positions is None:
+            positions = {}
+            if self.root is not None:
+                try:
+                    text = (self.root / file).read_text(encoding="utf-8")
+                    positions = parse_exact(text, file).positions
+                except (OSError, UnicodeDecodeError):
+                    positions = {}
+            self._positions[file] = positions
+        return locate(positions, pointer) if positions else (1, 1)
