@@ -1,0 +1,1 @@
+"""`policykit extract`: propose draft rule entries, with verbatim quotes, from a document."""
