@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from . import checks
 from .diagnostics import (
@@ -109,7 +110,11 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _command_modules() -> list[object]:
+class CommandModule(Protocol):
+    def add_parser(self, sub: Any) -> None: ...
+
+
+def _command_modules() -> list[CommandModule]:
     # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
     from . import cli_show
 

@@ -122,10 +122,10 @@ class Value:
         return ()
 
 
-def _ranged(raw: Any) -> dict[str, Decimal]:
+def _ranged(kind: str, raw: Any, unit: str | None = None) -> Value:
     if isinstance(raw, dict):
-        return {"low": dec(raw["min"]), "high": dec(raw["max"])}
-    return {"number": dec(raw)}
+        return Value(kind, low=dec(raw["min"]), high=dec(raw["max"]), unit=unit)
+    return Value(kind, number=dec(raw), unit=unit)
 
 
 def value_from_plain(entry: dict[str, Any]) -> Value:
@@ -136,11 +136,11 @@ def value_from_plain(entry: dict[str, Any]) -> Value:
     else:  # schema guarantees one
         raise ValueError("no value key")
     if kind in ("ratio", "amount", "number"):
-        return Value(kind, **_ranged(raw))
+        return _ranged(kind, raw)
     if kind == "count":
         return Value(kind, number=dec(raw))
     if kind == "duration":
-        return Value(kind, unit=raw["unit"], **_ranged(raw["value"]))
+        return _ranged(kind, raw["value"], raw["unit"])
     if kind == "date":
         return Value(kind, text=date_str(raw))
     if kind == "flag":

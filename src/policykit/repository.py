@@ -144,7 +144,7 @@ def _fast_path(kind: str, text: str, shown: str) -> Any:
         return None
     try:
         data = parse_fast(text)
-    except Exception:  # noqa: BLE001 - any fast-path failure is re-diagnosed exactly
+    except Exception:  # any fast-path failure is re-diagnosed on the exact path
         return None
     if data is None or not schema.is_valid_fast(kind, data):
         return None

@@ -102,6 +102,8 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
     inst = err.instance
     kind = err.validator
     tag = _tag(err)
+    vv: Any = err.validator_value
+    sch: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
 
     if kind == "oneOf" and tag == "entry":
         present = [k for k in VALUE_KEYS if isinstance(inst, dict) and k in inst]
@@ -141,8 +143,8 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
             return
         yield codes.make(
             "E_TYPE", file, ptr, field=fld, actual=f"{_show(inst)}（{_type_name(inst)}）",
-            expected_zh="或".join(_TYPE_ZH.get(t, t) for t in exp),
-            expected_en=" or ".join(exp),
+            expected_zh="或".join(_TYPE_ZH.get(str(t), str(t)) for t in exp),
+            expected_en=" or ".join(str(t) for t in exp),
         )
         return
     if kind in ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"):
@@ -161,14 +163,14 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
                          rule_en=f"must be {op} {err.validator_value}")
         return
     if kind == "required":
-        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        missing = [k for k in vv if isinstance(inst, dict) and k not in inst]
         where = f"{fld} " if ptr else "文件顶层"
         where_en = f"{fld}: " if ptr else "top level: "
         for key in missing:
             yield codes.make("E_REQUIRED", file, ptr, field=key, where=where, where_en=where_en)
         return
     if kind == "additionalProperties" and isinstance(inst, dict):
-        allowed = list((err.schema.get("properties") or {}).keys())
+        allowed = list((sch.get("properties") or {}).keys())
         for key in inst:
             if key in allowed:
                 continue
@@ -181,7 +183,7 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
                              hint_zh=hz, hint_en=he)
         return
     if kind == "enum":
-        allowed = [str(v) for v in err.validator_value]
+        allowed = [str(v) for v in vv]
         hz, he = codes.did_you_mean(str(inst), allowed)
         yield codes.make("E_ENUM", file, ptr, field=fld, actual=_show(inst),
                          allowed=", ".join(allowed), hint_zh=hz, hint_en=he)

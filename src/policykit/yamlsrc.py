@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -31,10 +31,10 @@ MAX_NODES = 200_000
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _CoreLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _CoreLoader(_BaseLoader):  # type: ignore[misc]
     """YAML 1.2 core schema: only true/false, null, ints and floats are implicit."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 _CoreLoader.add_implicit_resolver(
