@@ -234,8 +234,9 @@ class _Builder:
                              problem_zh="全国没有上级地区", problem_en="the nation has no parent")
                 continue
             if r.parent is None:
-                self.add("E_REQUIRED", r.file, base, field="parent", where="/region ",
-                         where_en="/region: ")
+                if r.level != "province":  # provinces hang under the nation when it exists
+                    self.add("E_REQUIRED", r.file, base, field="parent", where="/region ",
+                             where_en="/region: ")
             elif r.parent not in self.regions:
                 self.add("E_UNKNOWN_REGION", r.file, base + "/parent", field="parent",
                          code=r.parent)

@@ -115,12 +115,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 class _TagError(Exception):
-    def __init__(self, tag: str) -> None:
+    def __init__(self, tag: str, where: tuple[int, int] = (1, 1)) -> None:
         self.tag = tag
+        self.where = where
 
 
 class _AliasError(Exception):
-    pass
+    def __init__(self, where: tuple[int, int]) -> None:
+        self.where = where
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -159,22 +161,25 @@ def parse_exact(text: str, file: str) -> Parsed:
     def build(node: yaml.Node, ptr: str) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise _AliasError
+            raise _AliasError(_pos(node))
         positions.setdefault(ptr, _pos(node))
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except _TagError as exc:
+                raise _TagError(exc.tag, _pos(node)) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise _TagError(node.tag)
+                raise _TagError(node.tag, _pos(node))
             return [build(child, pointer_join(ptr, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
-                raise _TagError(node.tag)
+                raise _TagError(node.tag, _pos(node))
             out: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
-                    raise _TagError("complex-key")
+                    raise _TagError("complex-key", _pos(knode))
                 key = _scalar(knode)
                 kptr = pointer_join(ptr, key)
                 if key in out:
@@ -187,15 +192,16 @@ def parse_exact(text: str, file: str) -> Parsed:
                 positions.setdefault(kptr + "#key", _pos(knode))
                 out[key] = build(vnode, kptr)
             return out
-        raise _TagError(str(node.tag))
+        raise _TagError(str(node.tag), _pos(node))
 
     try:
         data = build(nodes[0], "")
-    except _AliasError:
-        result.diagnostics.append(codes.make("E_YAML_ALIAS", file, "", limit=MAX_NODES).at(1, 1))
+    except _AliasError as exc:
+        result.diagnostics.append(
+            codes.make("E_YAML_ALIAS", file, "", limit=MAX_NODES).at(*exc.where))
         return result
     except _TagError as exc:
-        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=exc.tag).at(1, 1))
+        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=exc.tag).at(*exc.where))
         return result
     result.positions = positions
     if dup:
