@@ -1,0 +1,368 @@
+"""Document → figures → readings → proposals: the library side of `policykit extract`.
+
+A `Proposal` is one draft history entry (plus its parameter and breakdown) or,
+for statistics, targets and figures the tables cannot place, a record of the
+figure and why it is not a rule. Proposals never write anything; `render` turns
+them into YAML, JSON or a table and `write` appends confirmed-to-be-drafts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from ..model import Catalogue, catalogue_from_plain
+from .classify import Match, Reading, Role, clauses, read_figure
+from .errors import fail
+from .figures import Figure, document_date, find_figures, link_changes, tidy
+from .text import Document, sentences
+
+Confidence = Literal["high", "medium", "low"]
+
+# Parameters whose value is itself a limit: "不超10个月" is the value, not a bound on it.
+LIMIT_PARAMETERS = re.compile(r"max_|annual_cap|processing_time|threshold|waiting_period")
+# Words that say a figure belongs to a draft or a plan, not a rule in force.
+PLAN_WORDS = re.compile(r"起草|草案|征求意见|拟|争取|力争|计划|将于|部署|探索")
+# Words after a date that make it the start of the rule in the same sentence.
+START_AFTER = re.compile(r"^(?:起|开始|起施行|起执行|起实施|施行|启用)")
+# How long a quote may grow before it is cut back to the figure's own clause.
+MAX_QUOTE = 120
+
+NOTE_ZH: Mapping[str, str] = {
+    "adjustment_mode_unknown": "原文只写“{text}”，未说明是百分点还是相对比例：mode 记为 unknown，"
+                               "请勿自行换算",
+    "range": "原文为区间“{text}”，未说明按什么分档（医院等级或费用段），不要拆到各等级",
+    "parent_level": "原文是上级（省/国家）的规定，应录入上级地区，不是本地区的数值",
+    "year_from_context": "原文日期未写年份，年份取自上下文",
+    "several_parameters": "也可能是：{alternatives}；请人工判断",
+    "delta_computed": "原值 {old}，变化量由新旧两值算出（原文未直接写变化量）",
+    "typical": "原文另写“一般 {lo}–{hi}”，为通常办理时间，不是规定时限",
+    "per_level": "原文为“对应等级医院”，即各等级分别调整；未拆分到各等级",
+    "plan": "原文用语（{word}）表明是草案或计划，不一定已生效",
+    "qualifier": "原文带限定词（{word}），已记为 bound: {bound}",
+    "list_partial": "原文只列出部分病种名称（共 {count} 种）",
+    "not_full_date": "原文日期只精确到 {date}，date 类型需要完整日期，请核对",
+}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    role: Role
+    figure: str                        # the figure as it reads in the cleaned text
+    kind: str
+    quote: str                         # verbatim slice of the original file
+    quote_start: int                   # character offsets of the quote in the original
+    quote_end: int
+    line: int                          # 1-based line of the figure in the original
+    parameter: str | None = None
+    breakdown: tuple[tuple[str, str], ...] = ()
+    value_key: str | None = None       # ratio, amount, number, count, duration, date, …
+    value: Any = None                  # plain data with Decimals, as written in YAML
+    delta: Mapping[str, Any] | None = None
+    bound: str | None = None
+    start: str | None = None
+    observed: str | None = None
+    confidence: Confidence = "low"
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    reason: str = ""                   # for non-rules: the word that decided the role
+    parent_level: bool = False
+
+    @property
+    def is_rule(self) -> bool:
+        return self.role == "rule" and self.parameter is not None and not self.parent_level
+
+
+@dataclass(frozen=True)
+class Extraction:
+    document: Document
+    source_id: str
+    document_date: str | None
+    proposals: tuple[Proposal, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def rules(self) -> tuple[Proposal, ...]:
+        return tuple(p for p in self.proposals if p.role == "rule" and p.parameter)
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return catalogue_from_plain(raw, str(path))
+    except OSError as e:
+        raise fail("E_EXTRACT_CATALOGUE", path=path, reason=e.strerror or str(e)) from e
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError, AssertionError) as e:
+        raise fail("E_EXTRACT_CATALOGUE", path=path,
+                   reason=f"格式错误 malformed ({type(e).__name__})") from e
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _plain(d: Decimal) -> Decimal:
+    return tidy(d)
+
+
+def _ratio(v: Decimal) -> Decimal:
+    return tidy(v / 100)
+
+
+def _value_for(ptype: str, parameter: str, f: Figure, text: str, s0: int
+               ) -> tuple[str, Any, list[str]] | None:
+    """The typed value key and value for `parameter` from figure `f`, with flags."""
+    flags: list[str] = []
+    lo, hi = f.value, f.high
+    if ptype == "ratio" and f.kind == "percent" and lo is not None:
+        if (hi or lo) > 100:
+            return None
+        if f.is_range and hi is not None:
+            flags.append("range")
+            return "ratio", {"min": _ratio(lo), "max": _ratio(hi)}, flags
+        return "ratio", _ratio(lo), flags
+    if ptype == "amount" and f.kind == "money" and lo is not None:
+        if f.is_range and hi is not None:
+            flags.append("range")
+            return "amount", {"min": _plain(lo), "max": _plain(hi)}, flags
+        return "amount", _plain(lo), flags
+    if ptype == "number" and f.kind == "ratio" and lo is not None:
+        return "number", _plain(lo), flags
+    if ptype == "count" and f.kind == "count" and lo is not None:
+        if lo != lo.to_integral_value():
+            return None
+        return "count", int(lo), flags
+    if ptype == "duration" and f.kind == "duration" and lo is not None:
+        value: Any = _plain(lo)
+        if f.is_range and hi is not None:
+            flags.append("range")
+            value = {"min": _plain(lo), "max": _plain(hi)}
+        if f.typical:
+            flags.append("typical")
+        return "duration", {"value": value, "unit": f.unit}, flags
+    if ptype == "adjustment" and f.adjustment and lo is not None:
+        mode = "pp" if f.kind == "pp" else ("absolute" if f.kind == "money" else "unknown")
+        if mode == "unknown":
+            flags.append("adjustment_mode_unknown")
+        if re.search("对应等级", text[s0:f.start]):
+            flags.append("per_level")
+        return "adjustment", {"value": _plain(lo), "mode": mode, "direction": f.adjustment}, flags
+    if ptype == "date" and f.kind in ("date_range", "date"):
+        day = f.date_end if parameter.endswith(".end") and f.kind == "date_range" else f.date
+        if day is None:
+            return None
+        if len(day) != 10:
+            flags.append("not_full_date")
+            return None
+        if f.year_from_context:
+            flags.append("year_from_context")
+        return "date", day, flags
+    if ptype == "diseases" and f.kind == "count" and lo is not None:
+        names = _disease_names(text, s0, f.start)
+        flags.append("list_partial")
+        return "diseases", {"declared_count": int(lo), "complete": False,
+                            "items": [{"name": n} for n in names]}, flags
+    return None
+
+
+def _disease_names(text: str, s0: int, at: int) -> list[str]:
+    """Names listed before "等38个……病种": 确定精神分裂症、肺结核等 → [精神分裂症, 肺结核]."""
+    head = text[s0:at]
+    m = re.search(r"([\u4e00-\u9fff、]+)等$", head)
+    if not m:
+        return []
+    names = m.group(1).split("、")
+    # The first item carries the verb before it (确定精神分裂症): keep what follows
+    # the last verb-like character we know, else the item as is.
+    first = re.sub(r"^.*?(?:确定|包括|将|对|有|为)", "", names[0])
+    names[0] = first or names[0]
+    return [n for n in names if 1 < len(n) <= 12]
+
+
+def _delta(f: Figure, ptype: str) -> tuple[dict[str, Any] | None, list[str]]:
+    ch = f.change
+    if ch is None:
+        return None, []
+    scale = (lambda d: _ratio(d)) if ptype == "ratio" else (lambda d: _plain(d))
+    flags = [] if ch.by_stated else ["delta_computed"]
+    return {"from": scale(ch.old), "by": scale(ch.by), "mode": ch.mode}, flags
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _line_of(original: str, pos: int) -> int:
+    return original.count("\n", 0, pos) + 1
+
+
+def _quote_span(doc: Document, f: Figure, sentence: tuple[int, int], start_hint: int | None
+                ) -> tuple[int, int]:
+    text = doc.simple.text
+    s0, s1 = sentence
+    own = [c for c in clauses(text, s0, s1) if c.start <= f.start < c.end]
+    c0, c1 = (own[0].start, own[0].end) if own else (s0, s1)
+    a = c0
+    if start_hint is not None and s0 <= start_hint < c0:
+        # Start at the clause holding the subject words, so the quote says what it is.
+        prior = [c.start for c in clauses(text, s0, s1) if c.start <= start_hint]
+        a = prior[-1] if prior else s0
+    if f.change is not None and s0 <= f.change.old_start < a:
+        prior = [c.start for c in clauses(text, s0, s1) if c.start <= f.change.old_start]
+        a = prior[-1] if prior else s0
+    b = c1
+    if b - a > MAX_QUOTE:
+        a = min(c0, f.start)
+        b = max(f.end, min(c1, a + MAX_QUOTE))
+    while a < f.start and text[a] in " \t\r\n\u2002\u3000•·-":
+        a += 1
+    while b > f.end and text[b - 1] in " \t\r\n":
+        b -= 1
+    return a, b
+
+
+def _dates_in(figures: Sequence[Figure], s0: int, s1: int) -> list[Figure]:
+    return [g for g in figures if s0 <= g.start < s1 and g.kind == "date"]
+
+
+def _start_for(text: str, figures: Sequence[Figure], s0: int, s1: int, f: Figure
+               ) -> tuple[str | None, bool]:
+    """A start date stated in the sentence ("2021年7月25日起"), if any."""
+    for g in _dates_in(figures, s0, s1):
+        if g.start < f.start and START_AFTER.search(text[g.end:g.end + 4]) and g.date:
+            return g.date, g.year_from_context
+    # "从2020年7月起" is a date figure too; a bare "自5月份起" likewise.
+    return None, False
+
+
+def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
+                     include_parent: bool = True) -> Extraction:
+    text = doc.simple.text
+    spans = sentences(text)
+    ddate = document_date(text)
+    figures = link_changes(text, find_figures(text, int(ddate[:4]) if ddate else None, spans),
+                           spans)
+    # Old values and steps of a stated change live in the new value's delta.
+    olds = {(g.change.old_start, g.change.old_end): g for g in figures if g.change}
+    steps = set()
+    for g in figures:
+        if g.change and g.change.by_stated:
+            s0, s1 = _sentence_of(spans, g.start)
+            steps |= {(p.start, p.end) for p in figures
+                      if p.kind == "pp" and s0 <= p.start < s1 and p.end <= g.start}
+    types = {pid: p.type for pid, p in catalogue.parameters.items()}
+    dims = {pid: p.dimensions for pid, p in catalogue.parameters.items()}
+    dim_values = {d: dim.value_ids() for d, dim in catalogue.dimensions.items()}
+    out: list[Proposal] = []
+    prev: tuple[int, int] = (0, 0)
+    for f in figures:
+        sentence = _sentence_of(spans, f.start)
+        previous = max((s for s in spans if s[1] <= sentence[0]), default=prev)
+        reading = read_figure(f, text, sentence, previous, types, dims, dim_values)
+        if (f.start, f.end) in steps:
+            reading = Reading("context", reason="变化量 step of a change")
+        elif (f.start, f.end) in olds:
+            if not reading.parent_level:
+                reading = Reading("context", reason="原值 old value of a change")
+            else:
+                # A higher level's value that this region's value is compared with
+                # ("按0.7%执行,较省规定的1%下调"): same parameter as the new value.
+                new = olds[(f.start, f.end)]
+                partner = read_figure(new, text, _sentence_of(spans, new.start), previous,
+                                      types, dims, dim_values)
+                if partner.role == "rule":
+                    reading = replace(partner, parent_level=True, subject_start=None)
+        out.extend(_proposals(doc, f, reading, sentence, figures, types, ddate))
+    if not include_parent:
+        out = [p for p in out if not p.parent_level]
+    return Extraction(doc, source_id, ddate, tuple(out))
+
+
+def _sentence_of(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s in spans:
+        if s[0] <= pos < s[1]:
+            return s
+    return (pos, pos + 1)
+
+
+def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, int],
+               figures: Sequence[Figure], types: Mapping[str, str], ddate: str | None
+               ) -> list[Proposal]:
+    text = doc.simple.text
+    s0, s1 = sentence
+    qa, qb = _quote_span(doc, f, sentence, reading.subject_start)
+    oa, ob = doc.simple.span(qa, qb)
+    base = {
+        "figure": text[f.start:f.end], "kind": f.kind, "quote": doc.original[oa:ob],
+        "quote_start": oa, "quote_end": ob,
+        "line": _line_of(doc.original, doc.simple.starts[f.start]),
+    }
+    if reading.role != "rule":
+        return [Proposal(reading.role, reason=reading.reason, **base)]  # type: ignore[arg-type]
+    out: list[Proposal] = []
+    start, start_ctx = _start_for(text, figures, s0, s1, f)
+    plan = PLAN_WORDS.search(text[s0:s1])
+    for match in reading.matches:
+        pid = match.concept.parameter
+        typed = _value_for(types[pid], pid, f, text, s0)
+        if typed is None:
+            continue
+        key, value, flags = typed
+        delta, dflags = _delta(f, types[pid])
+        flags = flags + dflags + list(reading.flags)
+        bound = None
+        if f.qualifier and not LIMIT_PARAMETERS.search(pid) and types[pid] != "adjustment":
+            bound = f.qualifier
+            flags.append("qualifier")
+        if reading.parent_level:
+            flags.append("parent_level")
+        if start_ctx:
+            flags.append("year_from_context")
+        if plan:
+            flags.append("plan")
+        notes = _notes(flags, f, reading, plan.group() if plan else "", bound, value, text)
+        conf = _confidence(match, flags, reading)
+        for bd in reading.breakdowns:
+            out.append(Proposal(
+                "rule", parameter=pid, breakdown=bd, value_key=key, value=value, delta=delta,
+                bound=bound, start=start, observed=None if start else ddate, confidence=conf,
+                flags=tuple(dict.fromkeys(flags)), notes=notes,
+                alternatives=reading.ambiguous, parent_level=reading.parent_level, **base,
+            ))
+    if not out:
+        return [Proposal("unclassified", reason="类型不符 type mismatch", **base)]
+    return out
+
+
+def _notes(flags: Sequence[str], f: Figure, reading: Reading, plan_word: str,
+           bound: str | None, value: Any, text: str) -> tuple[str, ...]:
+    notes = []
+    for flag in dict.fromkeys(flags):
+        tmpl = NOTE_ZH.get(flag)
+        if tmpl is None:
+            continue
+        params: dict[str, Any] = {
+            "text": text[f.start:f.end], "alternatives": "、".join(reading.ambiguous),
+            "old": f.change.old if f.change else "", "word": plan_word, "bound": bound,
+            "lo": f.typical[0] if f.typical else "", "hi": f.typical[1] if f.typical else "",
+            "count": value.get("declared_count", "") if isinstance(value, dict) else "",
+            "date": f.date or "",
+        }
+        if flag == "qualifier":
+            params["word"] = text[max(0, f.start - 4):f.start] + "…" + text[f.end:f.end + 3]
+        notes.append(tmpl.format(**params))
+    return tuple(notes)
+
+
+def _confidence(match: Match, flags: Sequence[str], reading: Reading) -> Confidence:
+    if reading.ambiguous or "parent_level" in flags or "not_full_date" in flags:
+        return "low"
+    if not match.all_near or {"adjustment_mode_unknown", "year_from_context", "range",
+                              "per_level", "delta_computed"} & set(flags):
+        return "medium"
+    return "high"

@@ -1,0 +1,190 @@
+"""`--write`: append draft entries to a region's region.yaml, and nothing else.
+
+The file is edited as text, not re-dumped, so the officer's comments, key order
+and formatting survive: the new `- parameter:` items go at the end of the
+`rules:` block. Before the file is replaced (atomically) the result must parse,
+hold exactly the old rules plus the new ones, and pass the region schema;
+otherwise nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import fail
+from .pipeline import Proposal
+from .render import entry_lines, dedupe, rules_items
+
+
+def find_region_file(root: Path, code: str) -> Path:
+    for path in sorted(root.rglob("region.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        region = data.get("region") if isinstance(data, dict) else None
+        if isinstance(region, dict) and str(region.get("code", "")).zfill(6) == code:
+            return path
+    raise fail("E_EXTRACT_REGION", root=root, code=code)
+
+
+def _existing(data: Any) -> set[tuple[str, str, str]]:
+    """(parameter, breakdown, quote) of entries already in the file: re-runs add nothing."""
+    out = set()
+    for rule in (data or {}).get("rules") or []:
+        if not isinstance(rule, dict):
+            continue
+        bd = json.dumps(rule.get("breakdown") or {}, sort_keys=True)
+        for e in rule.get("history") or []:
+            if isinstance(e, dict):
+                out.add((str(rule.get("parameter")), bd, str(e.get("quote"))))
+    return out
+
+
+def insert_rules(text: str, items_for_indent: Any) -> str:
+    """`text` with rule items appended to its top-level `rules:` block."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    at = next((i for i, ln in enumerate(lines) if re.match(r"^rules\s*:", ln)), None)
+    if at is None:
+        return "".join(lines) + "rules:\n" + items_for_indent("  ")
+    if re.match(r"^rules\s*:\s*\[\s*\]\s*(#.*)?$", lines[at]):
+        lines[at] = "rules:\n"
+    end = len(lines)
+    indent = None
+    for i in range(at + 1, len(lines)):
+        ln = lines[i]
+        if ln.strip() and not ln[0].isspace() and not ln.startswith(("#", "-")):
+            end = i
+            break
+        m = re.match(r"^(\s*)- ", ln)
+        if indent is None and m:
+            indent = m.group(1)
+    # Trailing blank lines and comments after the last item stay after the new items.
+    while end > at + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return "".join(lines[:end]) + items_for_indent(indent if indent is not None else "  ") + \
+        "".join(lines[end:])
+
+
+def _history_ends(text: str) -> dict[tuple[str, str], tuple[int, str]]:
+    """For each existing rule: the line after its last history entry and the entry indent.
+
+    Appending to an existing rule (rather than adding a second rule with the same
+    parameter and breakdown, which the loader rejects) needs node positions, which
+    PyYAML's composer gives."""
+    out: dict[tuple[str, str], tuple[int, str]] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return out
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    rules = next((v for k, v in root.value if k.value == "rules"), None)
+    if not isinstance(rules, yaml.SequenceNode):
+        return out
+    for rule in rules.value:
+        if not isinstance(rule, yaml.MappingNode):
+            continue
+        fields = {k.value: v for k, v in rule.value}
+        history = fields.get("history")
+        param = fields.get("parameter")
+        if not isinstance(history, yaml.SequenceNode) or history.flow_style or not history.value:
+            continue
+        if not isinstance(param, yaml.ScalarNode):
+            continue
+        bd_node = fields.get("breakdown")
+        bd = yaml.safe_load(yaml.serialize(bd_node)) if bd_node is not None else {}
+        last = history.value[-1]
+        line = last.end_mark.line if last.end_mark.column == 0 else last.end_mark.line + 1
+        indent = " " * max(0, history.value[0].start_mark.column - 2)
+        out[(str(param.value), json.dumps(bd or {}, sort_keys=True))] = (line, indent)
+    return out
+
+
+def _extends(old: list[Any], new: list[Any]) -> bool:
+    """`new` holds every old rule and history entry unchanged, in place, plus more."""
+    if len(new) < len(old):
+        return False
+    for a, b in zip(old, new, strict=False):
+        if not isinstance(a, dict) or not isinstance(b, dict):
+            if a != b:
+                return False
+            continue
+        ha, hb = a.get("history") or [], b.get("history") or []
+        rest_a = {k: v for k, v in a.items() if k != "history"}
+        rest_b = {k: v for k, v in b.items() if k != "history"}
+        if rest_a != rest_b or hb[:len(ha)] != ha:
+            return False
+    return True
+
+
+def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> int:
+    """Append the drafts not yet in the file; returns how many entries were added."""
+    from ..schemadefs import region_schema
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        before = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise fail("E_EXTRACT_WRITE", path=path, reason=f"无法读取 cannot read ({e})") from e
+    have = _existing(before)
+    fresh = [
+        p for p in dedupe(proposals)
+        if (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True), p.quote) not in have
+    ]
+    if not fresh:
+        return 0
+    ends = _history_ends(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    to_existing: dict[int, list[str]] = {}
+    new_rules_props = []
+    for p in fresh:
+        key = (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True))
+        if key in ends:
+            line, indent = ends[key]
+            to_existing.setdefault(line, []).extend(entry_lines(p, source_id, indent))
+        else:
+            new_rules_props.append(p)
+    # Bottom-up, so earlier line numbers stay valid.
+    for line in sorted(to_existing, reverse=True):
+        lines[line:line] = [ln + "\n" for ln in to_existing[line]]
+    new_text = "".join(lines)
+    if new_rules_props:
+        new_text = insert_rules(new_text,
+                                lambda indent: rules_items(new_rules_props, source_id, indent))
+    try:
+        after = yaml.safe_load(new_text)
+    except yaml.YAMLError as e:
+        raise fail("E_EXTRACT_WRITE", path=path, reason=f"结果不是有效 YAML ({e})") from e
+    old_rules = before.get("rules") or [] if isinstance(before, dict) else []
+    new_rules = after.get("rules") or [] if isinstance(after, dict) else []
+    if not _extends(old_rules, new_rules):
+        raise fail("E_EXTRACT_WRITE", path=path, reason="原有规则会被改动 existing rules would change")
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(region_schema()).iter_errors(after))
+    if errors:
+        raise fail("E_EXTRACT_WRITE", path=path,
+                   reason=f"结果不符合结构定义 schema: {errors[0].message}")
+    tmp = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                      prefix=".region.", suffix=".tmp")
+    try:
+        with tmp:
+            tmp.write(new_text)
+        os.replace(tmp.name, path)
+    except OSError as e:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise fail("E_EXTRACT_WRITE", path=path, reason=e.strerror or str(e)) from e
+    return sum(1 for _ in fresh)
