@@ -168,3 +168,15 @@ def test_bundled_yaml_validates_with_check_jsonschema() -> None:
             ["check-jsonschema", "--schemafile", str(REPO / "schemas" / f"{kind}.schema.json"),
              *files], capture_output=True, text=True)
         assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_format_guide_example_is_valid(tmp_path: Path) -> None:
+    """The complete example in docs/format.md stays a valid region file."""
+    guide = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    block = guide.split("## 6. 完整示例")[1].split("```yaml\n")[1].split("```")[0]
+    root = tmp_path / "policies"
+    shutil.copytree(POLICIES, root)
+    target = next(p for p in root.rglob("region.yaml") if "441800" in p.parent.name)
+    target.write_text(block, encoding="utf-8")
+    res = run_cli("validate", str(root))
+    assert res.returncode == 0, res.stdout
