@@ -301,7 +301,7 @@ def breakdowns_for(dims: Sequence[str], f: Figure, text: str, s0: int, own: Clau
         values = sorted((v for v in values if v in order), key=order.index)
         if not values:
             continue
-        combos = [c + [(dim, v)] for c in combos for v in values]
+        combos = [[*c, (dim, v)] for c in combos for v in values]
     return tuple(tuple(sorted(c)) for c in combos)
 
 

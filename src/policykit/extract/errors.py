@@ -63,7 +63,7 @@ class ExtractError(Exception):
         return f"{self.code}: {self.message_zh} ({self.message_en})"
 
 
-def fail(code: str, **params: object) -> ExtractError:
-    """The error for `code`, its messages filled from `params`."""
-    zh, en, exit_code = MESSAGES[code]
-    return ExtractError(code, zh.format(**params), en.format(**params), exit_code)
+def fail(error_code: str, /, **params: object) -> ExtractError:
+    """The error for `error_code`, its messages filled from `params`."""
+    zh, en, exit_code = MESSAGES[error_code]
+    return ExtractError(error_code, zh.format(**params), en.format(**params), exit_code)

@@ -323,7 +323,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Maker]] = [
         rf"(?:(?<=从)|(?<=自))?{_DATE_A}\s*(?:-|~|至|到)\s*{_DATE_B}"), _mk_date_range),
     ("iso_date", re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?!\d)"), _mk_iso_date),
     ("date", re.compile(
-        rf"(?:(?P<ay>(?:19|20)\d\d)年)?(?<!\d)(?P<am>\d{{1,2}})月(?P<ad>\d{{1,2}})[日号]"),
+        r"(?:(?P<ay>(?:19|20)\d\d)年)?(?<!\d)(?P<am>\d{1,2})月(?P<ad>\d{1,2})[日号]"),
      _mk_date),
     ("year_month", re.compile(
         r"(?P<ay>(?:19|20)\d\d)年(?P<am>\d{1,2})月份?(?P<ad>)"), _mk_date),
@@ -477,11 +477,12 @@ def link_changes(text: str, figures: list[Figure],
 
 def _change(old: Figure, new: Figure, steps: list[Figure], text: str) -> Change:
     assert old.value is not None and new.value is not None
-    if steps and steps[0].value is not None:
-        step = steps[0]
+    step = steps[0] if steps else None
+    if step is not None and step.value is not None:
         m = _STEP_VERB.search(text[max(0, step.start - 3):step.start])
-        sign = -1 if (m and m.group("dec")) or (not m and new.value < old.value) else 1
-        return Change(old.value, sign * step.value, "pp", old.start, old.end, True)
+        down = bool(m and m.group("dec")) or (not m and new.value < old.value)
+        by: Decimal = -step.value if down else step.value
+        return Change(old.value, by, "pp", old.start, old.end, True)
     mode: DeltaMode = "pp" if new.kind == "percent" else "absolute"
     return Change(old.value, new.value - old.value, mode, old.start, old.end, False)
 

@@ -58,6 +58,8 @@ class Proposal:
     quote_start: int                   # character offsets of the quote in the original
     quote_end: int
     line: int                          # 1-based line of the figure in the original
+    figure_start: int                  # the figure's offsets in the original
+    figure_end: int
     parameter: str | None = None
     breakdown: tuple[tuple[str, str], ...] = ()
     value_key: str | None = None       # ratio, amount, number, count, duration, date, …
@@ -189,7 +191,7 @@ def _delta(f: Figure, ptype: str) -> tuple[dict[str, Any] | None, list[str]]:
     ch = f.change
     if ch is None:
         return None, []
-    scale = (lambda d: _ratio(d)) if ptype == "ratio" else (lambda d: _plain(d))
+    scale = _ratio if ptype == "ratio" else _plain
     flags = [] if ch.by_stated else ["delta_computed"]
     return {"from": scale(ch.old), "by": scale(ch.by), "mode": ch.mode}, flags
 
@@ -297,13 +299,14 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
     s0, s1 = sentence
     qa, qb = _quote_span(doc, f, sentence, reading.subject_start)
     oa, ob = doc.simple.span(qa, qb)
-    base = {
-        "figure": text[f.start:f.end], "kind": f.kind, "quote": doc.original[oa:ob],
-        "quote_start": oa, "quote_end": ob,
-        "line": _line_of(doc.original, doc.simple.starts[f.start]),
-    }
+    base = Proposal(
+        reading.role, figure=text[f.start:f.end], kind=f.kind, quote=doc.original[oa:ob],
+        quote_start=oa, quote_end=ob, line=_line_of(doc.original, doc.simple.starts[f.start]),
+        figure_start=doc.simple.starts[f.start], figure_end=doc.simple.ends[f.end - 1],
+        reason=reading.reason,
+    )
     if reading.role != "rule":
-        return [Proposal(reading.role, reason=reading.reason, **base)]  # type: ignore[arg-type]
+        return [base]
     out: list[Proposal] = []
     start, start_ctx = _start_for(text, figures, s0, s1, f)
     plan = PLAN_WORDS.search(text[s0:s1])
@@ -328,14 +331,14 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
         notes = _notes(flags, f, reading, plan.group() if plan else "", bound, value, text)
         conf = _confidence(match, flags, reading)
         for bd in reading.breakdowns:
-            out.append(Proposal(
-                "rule", parameter=pid, breakdown=bd, value_key=key, value=value, delta=delta,
+            out.append(replace(
+                base, parameter=pid, breakdown=bd, value_key=key, value=value, delta=delta,
                 bound=bound, start=start, observed=None if start else ddate, confidence=conf,
                 flags=tuple(dict.fromkeys(flags)), notes=notes,
-                alternatives=reading.ambiguous, parent_level=reading.parent_level, **base,
+                alternatives=reading.ambiguous, parent_level=reading.parent_level,
             ))
     if not out:
-        return [Proposal("unclassified", reason="类型不符 type mismatch", **base)]
+        return [replace(base, role="unclassified", reason="类型不符 type mismatch")]
     return out
 
 

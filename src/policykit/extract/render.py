@@ -174,6 +174,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
         "flags": list(p.flags), "notes": list(p.notes), "alternatives": list(p.alternatives),
         "parent_level": p.parent_level, "reason": p.reason, "quote": p.quote,
         "quote_offsets": [p.quote_start, p.quote_end],
+        "figure_offsets": [p.figure_start, p.figure_end],
     }
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import yaml
 
 from .errors import fail
 from .pipeline import Proposal
-from .render import entry_lines, dedupe, rules_items
+from .render import dedupe, entry_lines, rules_items
 
 
 def find_region_file(root: Path, code: str) -> Path:
@@ -49,7 +49,7 @@ def _existing(data: Any) -> set[tuple[str, str, str]]:
     return out
 
 
-def insert_rules(text: str, items_for_indent: Any) -> str:
+def insert_rules(text: str, items_for_indent: Callable[[str], str]) -> str:
     """`text` with rule items appended to its top-level `rules:` block."""
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
