@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
 from .timeline import Resolved, Track, breakdown_fallbacks, resolve_on
+
+if TYPE_CHECKING:
+    from .changes import RuleChange
 
 RuleKey = tuple[str, str, Breakdown]
 
@@ -30,6 +35,10 @@ class PolicySet:
         default_factory=dict, repr=False)
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _segments: dict[RuleKey, tuple[list[str], list[Resolved | None]]] = field(
+        default_factory=dict, repr=False)
+    _keys_by_region: dict[str, list[tuple[str, Breakdown]]] | None = field(
+        default=None, repr=False)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicySet):
@@ -118,23 +127,57 @@ class PolicySet:
         return resolve_on(self.candidates(code, parameter, bk), day)
 
     def value(self, code: str, parameter: str, day: str, **breakdown: str) -> Resolved | None:
-        """The value in force for a region on a day (YYYY-MM-DD), inheritance resolved."""
-        pid = self.catalogue.resolve_id(parameter) or parameter
-        return self.resolve(code, pid, day, breakdown_key(breakdown))
+        """The value in force for a region on a day (YYYY-MM-DD), inheritance resolved.
+
+        Fast path: per (region, parameter, breakdown) the answer only changes on the
+        days some candidate entry begins or ends, so those days and the answer from
+        each (computed by the timeline rule) are tabulated once; a lookup is then a
+        dict hit and a bisect.
+        """
+        key = (code, parameter, tuple(sorted(breakdown.items())) if breakdown else ())
+        seg = self._segments.get(key)
+        if seg is None:
+            pid = self.catalogue.resolve_id(parameter) or parameter
+            seg = self._tabulate(self.candidates(code, pid, key[2]))
+            self._segments[key] = seg
+        return seg[1][bisect_right(seg[0], day)]
+
+    @staticmethod
+    def _tabulate(
+        candidates: tuple[tuple[str, Track], ...],
+    ) -> tuple[list[str], list[Resolved | None]]:
+        days: set[str] = set()
+        for _, track in candidates:
+            days.update(track.begins)
+            days.update(e.ends for e in track.entries if e.ends is not None)
+        breaks = sorted(days)
+        # answers[i] holds for days in [breaks[i-1], breaks[i]); answers[0] before any.
+        answers: list[Resolved | None] = [None]
+        answers.extend(resolve_on(candidates, d) for d in breaks)
+        return breaks, answers
 
     def in_force(self, code: str, day: str) -> dict[tuple[str, Breakdown], Resolved]:
         """Every rule in force for a region on a day, own and inherited."""
+        if self._keys_by_region is None:
+            index: dict[str, list[tuple[str, Breakdown]]] = {}
+            for region, parameter, bk in self.rules:
+                index.setdefault(region, []).append((parameter, bk))
+            self._keys_by_region = index
         keys: set[tuple[str, Breakdown]] = set()
-        chain = set(self.chain(code))
-        for region, parameter, bk in self.rules:
-            if region in chain:
-                keys.add((parameter, bk))
+        for origin in self.chain(code):
+            keys.update(self._keys_by_region.get(origin, ()))
         out = {}
         for parameter, bk in sorted(keys):
             r = self.resolve(code, parameter, day, bk)
             if r is not None:
                 out[(parameter, bk)] = r
         return out
+
+    def changes(self) -> list[RuleChange]:
+        """Every dated rule change, newest first (see `policykit.changes`)."""
+        from .changes import changes
+
+        return changes(self)
 
     # -- positions --------------------------------------------------------------
     def locate(self, file: str, pointer: str) -> tuple[int, int]:
