@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model import Catalogue, Entry, Parameter, Value
+from .model import Catalogue, DiseaseList, Entry, Parameter, Value
 
 STATUS_ZH = {
     "in_force": "有效", "temporary": "阶段性", "planned": "计划", "draft": "草案",
@@ -116,6 +116,15 @@ def value_en(v: Value, param: Parameter | None = None, bound: str = "exact") -> 
         return f"{len(dl.items)} named" + (
             f" of {dl.declared_count} declared" if dl.declared_count is not None else "")
     return v.text or ""
+
+
+def disease_count_zh(dl: DiseaseList) -> str:
+    """How complete a disease list is: 共 38 种，已列出 2 种 / 共 5 种 / 已列出 2 种（总数不详）."""
+    if dl.complete:
+        return f"共 {len(dl.items)} 种"
+    if dl.declared_count is not None:
+        return f"共 {dl.declared_count} 种，已列出 {len(dl.items)} 种"
+    return f"已列出 {len(dl.items)} 种（总数不详）"
 
 
 def entry_value_zh(e: Entry, cat: Catalogue) -> str:
