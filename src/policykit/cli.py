@@ -116,9 +116,9 @@ class CommandModule(Protocol):
 
 def _command_modules() -> list[CommandModule]:
     # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
-    from . import cli_diff, cli_show
+    from . import cli_diff, cli_export, cli_show
 
-    return [cli_show, cli_diff]
+    return [cli_show, cli_diff, cli_export]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

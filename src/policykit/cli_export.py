@@ -1,0 +1,91 @@
+"""`policykit export [ROOT] --out DIR`: the static JSON API and the download tables.
+
+DIR is replaced as a whole (staged beside it, then swapped in), so it must be a
+folder policykit owns: empty, absent, or a previous export. A failed export leaves
+the previous DIR untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .apischema import DEFAULT_BASE_URL
+from .atomic import atomic_output
+from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit, export_api
+from .repository import load_tree
+from .tables import DOWNLOADS_DIR, export_tables
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "export", help="导出 JSON 接口与 CSV/XLSX 表格 / write the static JSON API and tables",
+        description="Write DIR/api/v1/ (JSON API with schemas) and DIR/downloads/ (CSV, XLSX). "
+                    "Same data and as-of date give byte-identical files.")
+    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced whole)")
+    p.add_argument("--as-of", default=None, metavar="DATE",
+                   help="date for the rules in force, YYYY-MM-DD (default: SOURCE_DATE_EPOCH "
+                        "as a UTC date, else today)")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help=f"site URL the output is published under (default: {DEFAULT_BASE_URL})")
+    p.add_argument("--no-tables", action="store_true", help="only the JSON API")
+    p.add_argument("--force", action="store_true",
+                   help="replace DIR even if it does not look like a previous export")
+    p.set_defaults(func=run)
+
+
+def _check_out(out: Path, root: Path, force: bool) -> None:
+    from .cli import UsageError
+
+    real_out, real_root = out.resolve(), root.resolve()
+    if real_out == real_root or real_root.is_relative_to(real_out):
+        raise UsageError(f"输出文件夹 {out} 包含政策数据，导出会覆盖它",
+                         f"output folder {out} contains the policy data and would replace it")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是文件夹", f"{out} exists and is not a folder")
+    if out.is_dir() and not force and any(out.iterdir()) \
+            and not (out / API_DIR / "index.json").is_file() \
+            and not (out / DOWNLOADS_DIR).is_dir():
+        raise UsageError(f"{out} 不是空文件夹，也不是以前的导出结果；确认要整体替换请加 --force",
+                         f"{out} is neither empty nor a previous export; "
+                         "add --force to replace it")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit
+
+    try:
+        as_of = as_of_date(args.as_of, os.environ)
+        base_url = base_url_of(args.base_url)
+    except ExportError as exc:
+        raise UsageError(exc.zh, exc.en) from None
+    root, shown = _root(args.root)
+    out = Path(args.out)
+    _check_out(out, root, args.force)
+    result = load_tree(root, shown)
+    ps = result.policyset
+    if ps is None or not result.ok:
+        emit(result.diagnostics, "text", False, result.files)
+        print("policykit: 数据有错误，未导出 (the data has errors; nothing exported)",
+              file=sys.stderr)
+        return EXIT_DATA
+    commit = data_commit(root, os.environ)
+    try:
+        with atomic_output(out) as staging:
+            n = export_api(ps, staging, as_of, base_url, commit)
+            if not args.no_tables:
+                n += export_tables(ps, staging, as_of, commit)
+    except ExportError as exc:
+        print(f"policykit: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        print(f"policykit: 无法写入 {out}：{exc.strerror or exc} (cannot write {out})",
+              file=sys.stderr)
+        return EXIT_DATA
+    print(f"已导出 {n} 个文件到 {out}（数据日期 {as_of}）"
+          f"(exported {n} files to {out}, as of {as_of})", file=sys.stderr)
+    return EXIT_OK
