@@ -4,11 +4,14 @@
     >>> ps = policykit.load("policies")
     >>> r = ps.value("441800", "resident.inpatient.ratio", "2021-08-24", hospital_level="level3")
     >>> r.value.number, r.origin, r.entry.source
+    >>> for c in policykit.changes(ps): ...          # dated rule changes, newest first
+    >>> from policykit.client import load_api        # the published JSON API → PolicySet
 """
 
+from .changes import RuleChange, changes
 from .policyset import PolicySet
 from .repository import LoadError, load, load_tree
 from .timeline import Resolved
 
-__all__ = ["LoadError", "PolicySet", "Resolved", "load", "load_tree"]
+__all__ = ["LoadError", "PolicySet", "Resolved", "RuleChange", "changes", "load", "load_tree"]
 __version__ = "0.1.0"
