@@ -54,7 +54,7 @@ class Loaded:
 
 
 @contextmanager
-def open_side(spec: str, root: str, date: str | None = None) -> Iterator[Loaded]:
+def open_side(spec: str, root: str) -> Iterator[Loaded]:
     """Load a folder or a revision; the temporary copy of a revision lives while the
     context is open (changes look up line numbers in it)."""
     from .cli import UsageError
@@ -63,7 +63,7 @@ def open_side(spec: str, root: str, date: str | None = None) -> Iterator[Loaded]
     if path.is_dir():
         shown = spec.rstrip("/") or "."
         result = load_tree(path, shown)
-        yield Loaded(SideInfo(spec, "date" if date else "folder", path=shown, date=date),
+        yield Loaded(SideInfo(spec, "folder", path=shown),
                      result.policyset, shown, result.diagnostics)
         return
     try:
@@ -73,8 +73,7 @@ def open_side(spec: str, root: str, date: str | None = None) -> Iterator[Loaded]
     try:
         with gitrev.checkout(rev) as tmp:
             result = load_tree(tmp, rev.display)
-            yield Loaded(SideInfo(spec, "date" if date else "revision", commit=rev.commit,
-                                  path=rev.display, date=date),
+            yield Loaded(SideInfo(spec, "revision", commit=rev.commit, path=rev.display),
                          result.policyset, rev.display, result.diagnostics)
     except gitrev.GitRevError as exc:
         raise _side_error(exc, UsageError) from exc
@@ -165,13 +164,13 @@ def _run_two(args: argparse.Namespace) -> int:
 
 def _run_at(args: argparse.Namespace, day_old: str, day_new: str) -> int:
     spec = args.sides[0] if args.sides else "policies"
-    with open_side(spec, args.root, day_old) as side:
+    with open_side(spec, args.root) as side:
         code = _problems([side], args.format)
         if code is not None:
             return code
         assert side.ps is not None
         changes = diff_at(side.ps, day_old, day_new, side.display)
-        old_info = SideInfo(day_old, "date", side.info.commit, side.info.path, day_old)
-        new_info = SideInfo(day_new, "date", side.info.commit, side.info.path, day_new)
+        old_info = SideInfo(spec, "date", side.info.commit, side.info.path, day_old)
+        new_info = SideInfo(spec, "date", side.info.commit, side.info.path, day_new)
         _render(changes, Sides(side.ps, side.ps, old_info, new_info), args)
     return 0

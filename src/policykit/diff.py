@@ -22,7 +22,7 @@ Every change carries the file and line of both sides (`PolicySet.locate`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +35,6 @@ from .model import (
     Dimension,
     Entry,
     Label,
-    Parameter,
     Region,
     Source,
     parameter_to_plain,
@@ -147,7 +146,7 @@ def canonical_text(x: Any) -> str:
     return json.dumps(canonical(x), ensure_ascii=False, sort_keys=True)
 
 
-def canonical_rules(rules: dict[RuleKey, Iterable[Entry]]) -> dict[RuleKey, tuple[Entry, ...]]:
+def canonical_rules(rules: Mapping[RuleKey, Iterable[Entry]]) -> dict[RuleKey, tuple[Entry, ...]]:
     """Rules with each history in a canonical order (history order is not data) and
     empty rules dropped: two rule sets are the same data exactly when these are equal."""
     out = {}

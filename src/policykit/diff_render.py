@@ -24,7 +24,16 @@ from .diff import (
     label_plain,
 )
 from .display import OBTAINED_ZH, STATUS_ZH, rule_label_zh, value_zh
-from .model import Dimension, Entry, Label, Parameter, Region, Source, entry_to_plain, parameter_to_plain
+from .model import (
+    Dimension,
+    Entry,
+    Label,
+    Parameter,
+    Region,
+    Source,
+    entry_to_plain,
+    parameter_to_plain,
+)
 from .policyset import PolicySet
 
 FORMAT_VERSION = 1
@@ -68,9 +77,8 @@ class SideInfo:
     date: str | None = None
 
     def text(self) -> str:
-        if self.kind == "revision" and self.commit:
-            return f"{self.label} ({self.commit[:12]})"
-        return self.label
+        where = f"{self.label} ({self.commit[:12]})" if self.commit else self.label
+        return f"{self.date} @ {where}" if self.date else where
 
     def to_plain(self) -> dict[str, Any]:
         return {"label": self.label, "kind": self.kind, "commit": self.commit,
@@ -103,7 +111,7 @@ def plain_text(x: Any) -> str:
         return "是" if x else "否"
     if isinstance(x, dict):
         if "zh" in x and set(x) <= {"zh", "en"}:
-            return x["zh"] + (f" / {x['en']}" if x.get("en") else "")
+            return str(x["zh"]) + (f" / {x['en']}" if x.get("en") else "")
         return "{" + ", ".join(f"{k}: {plain_text(v)}" for k, v in x.items()) + "}"
     if isinstance(x, list):
         return "、".join(plain_text(i) for i in x) if x else "（无）"
@@ -180,9 +188,13 @@ _METADATA = {"coverage_year", "notice_year", "confidence", "checked_on", "note",
 
 
 def where(c: Change) -> str:
-    if c.old_at is not None and c.new_at is not None:
-        return f"{c.old_at.text()} → {c.new_at.text()}"
-    at = c.new_at or c.old_at
+    """Where the change is: "file:12", "file:12 → 14" (same file), or both places."""
+    a, b = c.old_at, c.new_at
+    if a is not None and b is not None:
+        if a.file != b.file:
+            return f"{a.text()} → {b.text()}"
+        return b.text() if a.line == b.line else f"{a.text()} → {b.line}"
+    at = b or a
     return at.text() if at is not None else ""
 
 
@@ -252,7 +264,7 @@ def _by_region(changes: list[Change]) -> dict[str, list[Change]]:
     for c in changes:
         if c.scope in ("region", "rule"):
             out.setdefault(c.key, []).append(c)
-    return out
+    return dict(sorted(out.items()))
 
 
 def render_text(changes: list[Change], sides: Sides) -> str:
@@ -313,14 +325,9 @@ def md_link(text: str, url: str | None) -> str:
     return f"[{shown}]({safe})"
 
 
-def _md_where(at: Location | None) -> str:
-    return md_code(at.text()) if at is not None else ""
-
-
 def _md_where_both(c: Change) -> str:
-    if c.old_at is not None and c.new_at is not None:
-        return f"{_md_where(c.old_at)} → {_md_where(c.new_at)}"
-    return _md_where(c.new_at or c.old_at)
+    text = where(c)
+    return md_code(text) if text else ""
 
 
 def _bold(s: str, on: bool) -> str:
