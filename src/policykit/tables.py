@@ -9,7 +9,7 @@
 
 Every text cell that a spreadsheet could read as a formula (starting with = + - @,
 tab or carriage return) gets a leading apostrophe, in CSV and XLSX alike. Output is
-deterministic: rows in a fixed order, LF line ends, and the workbook's document
+deterministic: rows in a fixed order, CRLF line ends, and the workbook's document
 properties and zip member times pinned to the as-of date.
 """
 
@@ -195,8 +195,13 @@ def wide_table(ps: PolicySet, parameter: str, as_of: str) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (so Excel reads Chinese), LF line ends."""
-    text = frame.to_csv(index=False, lineterminator="\n")
+    """UTF-8 with BOM (so Excel reads Chinese), CRLF line ends as RFC 4180 has them.
+
+    CRLF also matters for safety: the csv writer quotes a field only if it holds a
+    character of the line terminator, so with LF alone a lone CR in a quote would
+    go out unquoted and split the row for readers that treat CR as a line end.
+    """
+    text = frame.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
