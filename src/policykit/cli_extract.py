@@ -130,3 +130,15 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"已向 {region_file} 追加 {added} 条草稿（status: draft），请逐条核对",
              f"appended {added} draft entries to {region_file}; review each one")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry (`python -m policykit.cli_extract FILE …`), same as `policykit extract`."""
+    ap = argparse.ArgumentParser(prog="policykit")
+    add_parser(ap.add_subparsers(dest="command", required=True))
+    args = ap.parse_args(["extract", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

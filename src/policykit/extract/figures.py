@@ -13,6 +13,7 @@ range and not two dates and a stray "-".
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -142,12 +143,14 @@ class Context:
                 return base - 1
             if "明年" in window:
                 return base + 1
-        same = [(abs(p - pos), y) for p, y in self.years if s0 <= p < s1]
+        positions = [p for p, _ in self.years]
+        lo, hi = bisect.bisect_left(positions, s0), bisect.bisect_left(positions, s1)
+        same = [(abs(p - pos), y) for p, y in self.years[lo:hi]]
         if same:
             return min(same)[1]
-        before = [y for p, y in self.years if p < pos]
-        if before:
-            return before[-1]
+        k = bisect.bisect_left(positions, pos)
+        if k > 0:
+            return self.years[k - 1][1]
         return base
 
 
@@ -383,7 +386,6 @@ def find_figures(text: str, doc_year: int | None,
                  sentence_spans: Sequence[tuple[int, int]]) -> list[Figure]:
     """Every figure in `text`, in order, qualifiers set, changes not yet linked."""
     starts = [s for s, _ in sentence_spans]
-    import bisect
 
     def sentence_of(pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(starts, pos) - 1
@@ -431,10 +433,15 @@ def link_changes(text: str, figures: list[Figure],
     """
     out = list(figures)
     index = {id(f): i for i, f in enumerate(out)}
-    for s0, s1 in sentence_spans:
-        figs = [f for f in out if s0 <= f.start < s1]
-        if len(figs) < 2:
+    starts = [a for a, _ in sentence_spans]
+    grouped: dict[int, list[Figure]] = {}
+    for f in out:
+        grouped.setdefault(bisect.bisect_right(starts, f.start) - 1, []).append(f)
+    for k, group in grouped.items():
+        if len(group) < 2 or k < 0:
             continue
+        s0, _ = sentence_spans[k]
+        figs = [out[index[id(f)]] for f in group]
         # Shape 1: from ... to ...
         for i, a in enumerate(figs):
             if a.kind not in _COMPARABLE or not _FROM.search(text[max(s0, a.start - 6):a.start]):

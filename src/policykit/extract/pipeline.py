@@ -8,6 +8,7 @@ them into YAML, JSON or a table and `write` appends confirmed-to-be-drafts.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -199,10 +200,6 @@ def _delta(f: Figure, ptype: str) -> tuple[dict[str, Any] | None, list[str]]:
 # --------------------------------------------------------------------------- building
 
 
-def _line_of(original: str, pos: int) -> int:
-    return original.count("\n", 0, pos) + 1
-
-
 def _quote_span(doc: Document, f: Figure, sentence: tuple[int, int], start_hint: int | None
                 ) -> tuple[int, int]:
     text = doc.simple.text
@@ -251,20 +248,26 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
                            spans)
     # Old values and steps of a stated change live in the new value's delta.
     olds = {(g.change.old_start, g.change.old_end): g for g in figures if g.change}
-    steps = set()
+    sentence_starts = [a for a, _ in spans]
+    figures_by_sentence: dict[tuple[int, int], list[Figure]] = {}
     for g in figures:
-        if g.change and g.change.by_stated:
-            s0, s1 = _sentence_of(spans, g.start)
-            steps |= {(p.start, p.end) for p in figures
-                      if p.kind == "pp" and s0 <= p.start < s1 and p.end <= g.start}
+        k = bisect.bisect_right(sentence_starts, g.start) - 1
+        figures_by_sentence.setdefault(spans[k] if k >= 0 else (0, len(text)), []).append(g)
+    steps = set()
+    for group in figures_by_sentence.values():
+        for g in group:
+            if g.change and g.change.by_stated:
+                steps |= {(p.start, p.end) for p in group if p.kind == "pp" and p.end <= g.start}
     types = {pid: p.type for pid, p in catalogue.parameters.items()}
     dims = {pid: p.dimensions for pid, p in catalogue.parameters.items()}
     dim_values = {d: dim.value_ids() for d, dim in catalogue.dimensions.items()}
     out: list[Proposal] = []
-    prev: tuple[int, int] = (0, 0)
+    starts = [a for a, _ in spans]
+    newlines = [m.start() for m in re.finditer("\n", doc.original)]
     for f in figures:
-        sentence = _sentence_of(spans, f.start)
-        previous = max((s for s in spans if s[1] <= sentence[0]), default=prev)
+        i = bisect.bisect_right(starts, f.start) - 1
+        sentence = spans[i] if i >= 0 else (0, len(text))
+        previous = spans[i - 1] if i > 0 else (0, 0)
         reading = read_figure(f, text, sentence, previous, types, dims, dim_values)
         if (f.start, f.end) in steps:
             reading = Reading("context", reason="变化量 step of a change")
@@ -275,33 +278,27 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
                 # A higher level's value that this region's value is compared with
                 # ("按0.7%执行,较省规定的1%下调"): same parameter as the new value.
                 new = olds[(f.start, f.end)]
-                partner = read_figure(new, text, _sentence_of(spans, new.start), previous,
-                                      types, dims, dim_values)
+                partner = read_figure(new, text, sentence, previous, types, dims, dim_values)
                 if partner.role == "rule":
                     reading = replace(partner, parent_level=True, subject_start=None)
-        out.extend(_proposals(doc, f, reading, sentence, figures, types, ddate))
+        line = bisect.bisect_left(newlines, doc.simple.starts[f.start]) + 1
+        near = figures_by_sentence.get(sentence, [])
+        out.extend(_proposals(doc, f, reading, sentence, near, types, ddate, line))
     if not include_parent:
         out = [p for p in out if not p.parent_level]
     return Extraction(doc, source_id, ddate, tuple(out))
 
 
-def _sentence_of(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s in spans:
-        if s[0] <= pos < s[1]:
-            return s
-    return (pos, pos + 1)
-
-
 def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, int],
-               figures: Sequence[Figure], types: Mapping[str, str], ddate: str | None
-               ) -> list[Proposal]:
+               figures: Sequence[Figure], types: Mapping[str, str], ddate: str | None,
+               line: int) -> list[Proposal]:
     text = doc.simple.text
     s0, s1 = sentence
     qa, qb = _quote_span(doc, f, sentence, reading.subject_start)
     oa, ob = doc.simple.span(qa, qb)
     base = Proposal(
         reading.role, figure=text[f.start:f.end], kind=f.kind, quote=doc.original[oa:ob],
-        quote_start=oa, quote_end=ob, line=_line_of(doc.original, doc.simple.starts[f.start]),
+        quote_start=oa, quote_end=ob, line=line,
         figure_start=doc.simple.starts[f.start], figure_end=doc.simple.ends[f.end - 1],
         reason=reading.reason,
     )
