@@ -68,10 +68,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    sources = None
+    if args.sources is not None:
+        sources = Path(args.sources)
+        if not sources.is_dir():
+            raise UsageError(f"找不到原文存档文件夹 {args.sources}",
+                             f"source archive folder {args.sources} does not exist")
+        if not checks.sources_supported():
+            raise UsageError("--sources 需要 opencc-python-reimplemented（pip install 'policykit[extract]'）",
+                             "--sources needs opencc-python-reimplemented (pip install 'policykit[extract]')")
     result = load_for_cli(args)
     diags = list(result.diagnostics)
     if result.policyset is not None:
-        diags.extend(checks.run(result.policyset, args.root.rstrip("/")))
+        diags.extend(checks.run(result.policyset, args.root.rstrip("/"), sources))
     return emit(diags, args.format, args.strict, result.files)
 
 
@@ -102,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("check", help="校验并运行一致性规则 / validate and run consistency rules")
     _add_check_args(p)
+    p.add_argument("--sources", metavar="DIR", default=None,
+                   help="also check every quote against the archived source texts in DIR (S1)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("codes", help="诊断代码文档 / print the diagnostic-code catalogue (Markdown)")
     p.set_defaults(func=cmd_codes)
@@ -116,9 +127,9 @@ class CommandModule(Protocol):
 
 def _command_modules() -> list[CommandModule]:
     # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
-    from . import cli_diff, cli_export, cli_show
+    from . import cli_build, cli_diff, cli_export, cli_show
 
-    return [cli_show, cli_diff, cli_export]
+    return [cli_show, cli_diff, cli_export, cli_build]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
