@@ -110,6 +110,12 @@ def _run(args: argparse.Namespace) -> int:
     if not cat_path.is_file():
         raise fail("E_EXTRACT_CATALOGUE", path=cat_path, reason="文件不存在 no such file")
     catalogue = load_catalogue(cat_path)
+    region_file = None
+    if args.write:
+        from .extract.write import find_region_file
+
+        # Fail before printing anything: --write to a region that does not exist.
+        region_file = find_region_file(root, args.region)
     doc = load_document(file, encoding=args.encoding, max_bytes=max_bytes, kind=args.kind)
     source_id = args.source_id or _default_source_id(root, file)
     ex = extract_document(doc, catalogue, source_id=source_id)
@@ -122,10 +128,9 @@ def _run(args: argparse.Namespace) -> int:
     n_rules = sum(1 for p in ex.proposals if p.is_rule)
     if n_rules == 0:
         _say("没有发现可以提议为规则的数字", "no figure could be proposed as a rule")
-    if args.write:
-        from .extract.write import append_drafts, find_region_file
+    if region_file is not None:
+        from .extract.write import append_drafts
 
-        region_file = find_region_file(root, args.region)
         added = append_drafts(region_file, [p for p in ex.proposals if p.is_rule], source_id)
         _say(f"已向 {region_file} 追加 {added} 条草稿（status: draft），请逐条核对",
              f"appended {added} draft entries to {region_file}; review each one")

@@ -76,6 +76,22 @@ def insert_rules(text: str, items_for_indent: Callable[[str], str]) -> str:
         "".join(lines[end:])
 
 
+def _content_end(node: yaml.Node) -> Any:
+    """Where a node's own text ends. A block collection's end mark points at the next
+    token (possibly the next rule's "- parameter:"), so take the furthest scalar or
+    flow collection inside it instead."""
+    if isinstance(node, yaml.ScalarNode) or (
+            isinstance(node, yaml.CollectionNode) and node.flow_style):
+        return node.end_mark
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    marks = [_content_end(c) for c in children]
+    return max(marks, key=lambda m: m.index) if marks else node.end_mark
+
+
 def _history_ends(text: str) -> dict[tuple[str, str], tuple[int, str]]:
     """For each existing rule: the line after its last history entry and the entry indent.
 
@@ -104,8 +120,8 @@ def _history_ends(text: str) -> dict[tuple[str, str], tuple[int, str]]:
             continue
         bd_node = fields.get("breakdown")
         bd = yaml.safe_load(yaml.serialize(bd_node)) if bd_node is not None else {}
-        last = history.value[-1]
-        line = last.end_mark.line if last.end_mark.column == 0 else last.end_mark.line + 1
+        mark = _content_end(history.value[-1])
+        line = mark.line if mark.column == 0 else mark.line + 1
         indent = " " * max(0, history.value[0].start_mark.column - 2)
         out[(str(param.value), json.dumps(bd or {}, sort_keys=True))] = (line, indent)
     return out
