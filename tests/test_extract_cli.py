@@ -110,21 +110,18 @@ def test_write_appends_drafts_and_is_idempotent(tmp_path: Path) -> None:
     root = tmp_path / "policies"
     shutil.copytree(POLICIES, root)
     region = next(root.rglob("441800-*/region.yaml"))
-    before = region.read_text(encoding="utf-8")
+    # The region as it was before anyone entered the seed: metadata and comments only.
+    header = region.read_text(encoding="utf-8").split("\nrules:")[0] + "\n"
+    region.write_text(header + "rules: []\n# 结尾注释 trailing comment\n", encoding="utf-8")
     r = extract_cli(str(SEEDS / "002_c6ccd856a7e7a186.txt"), "--region", "441800", "--write",
                     "--root", str(root))
     assert r.returncode == 0, r.stderr
     after = region.read_text(encoding="utf-8")
-    assert after.startswith(before.rstrip("\n").split("\nrules:")[0])  # header untouched
-    assert "status: draft" in after
-    for line in before.splitlines():
-        if line.lstrip().startswith("#"):
-            assert line in after                        # comments survive
+    assert after.startswith(header)                       # header and comments untouched
+    assert after.rstrip().endswith("# 结尾注释 trailing comment")
     data = yaml.safe_load(after)
-    old = yaml.safe_load(before)
-    assert len(data["rules"]) >= len(old["rules"])
-    drafts = [e for rule in data["rules"] for e in rule["history"] if e["status"] == "draft"]
-    assert drafts
+    assert len(data["rules"]) == 9
+    assert {e["status"] for rule in data["rules"] for e in rule["history"]} == {"draft"}
     result = load_tree(root)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     assert not errors, [d.message_en for d in errors]
@@ -132,7 +129,29 @@ def test_write_appends_drafts_and_is_idempotent(tmp_path: Path) -> None:
                         "--root", str(root))
     assert again.returncode == 0
     assert region.read_text(encoding="utf-8") == after
-    assert "0" in again.stderr
+    assert "追加 0 条" in again.stderr
+
+
+def test_write_extends_an_existing_rule_history(tmp_path: Path) -> None:
+    from policykit.repository import load_tree
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICIES, root)
+    region = next(root.rglob("441800-*/region.yaml"))
+    before = region.read_text(encoding="utf-8")
+    doc = tmp_path / "n.txt"
+    doc.write_text("城乡居民住院报销比例为:一级医院92%。", encoding="utf-8")
+    r = extract_cli(str(doc), "--region", "441800", "--write", "--root", str(root),
+                    "--source-id", "qy-2021-08-24")
+    assert r.returncode == 0, r.stderr
+    data = yaml.safe_load(region.read_text(encoding="utf-8"))
+    old = yaml.safe_load(before)
+    assert len(data["rules"]) == len(old["rules"])        # no second rule for the same key
+    (rule,) = [x for x in data["rules"] if x["parameter"] == "resident.inpatient.ratio"
+               and x.get("breakdown") == {"hospital_level": "level1"}]
+    assert rule["history"][-1]["ratio"] == 0.92
+    assert rule["history"][-1]["status"] == "draft"
+    assert not [d for d in load_tree(root).diagnostics if d.severity == "error"]
 
 
 def test_nothing_is_written_without_write(tmp_path: Path) -> None:

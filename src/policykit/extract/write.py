@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,28 @@ def find_region_file(root: Path, code: str) -> Path:
     raise fail("E_EXTRACT_REGION", root=root, code=code)
 
 
+_VALUE_KEYS = ("ratio", "amount", "number", "count", "duration", "date", "flag", "adjustment",
+               "diseases", "unknown")
+
+
+def _canon(v: Any) -> str:
+    """A value's identity regardless of int/float/Decimal spelling (0.9 == 0.90)."""
+    def norm(x: Any) -> Any:
+        if isinstance(x, bool) or x is None or isinstance(x, str):
+            return x
+        if isinstance(x, (int, float, Decimal)):
+            return format(Decimal(str(x)).normalize(), "f")
+        if isinstance(x, dict):
+            return {str(k): norm(y) for k, y in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [norm(y) for y in x]
+        return str(x)
+    return json.dumps(norm(v), sort_keys=True, ensure_ascii=False)
+
+
 def _existing(data: Any) -> set[tuple[str, str, str]]:
-    """(parameter, breakdown, quote) of entries already in the file: re-runs add nothing."""
+    """What the file already says, per rule: each entry's quote and each entry's value.
+    A draft that repeats either adds nothing (and re-runs add nothing)."""
     out = set()
     for rule in (data or {}).get("rules") or []:
         if not isinstance(rule, dict):
@@ -45,8 +66,18 @@ def _existing(data: Any) -> set[tuple[str, str, str]]:
         bd = json.dumps(rule.get("breakdown") or {}, sort_keys=True)
         for e in rule.get("history") or []:
             if isinstance(e, dict):
-                out.add((str(rule.get("parameter")), bd, str(e.get("quote"))))
+                out.add((str(rule.get("parameter")), bd, "quote:" + str(e.get("quote"))))
+                key = next((k for k in _VALUE_KEYS if k in e), None)
+                if key:
+                    out.add((str(rule.get("parameter")), bd,
+                             f"value:{key}:{_canon(e[key])}"))
     return out
+
+
+def _known(p: Proposal, have: set[tuple[str, str, str]]) -> bool:
+    rule = (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True))
+    return (*rule, "quote:" + p.quote) in have or \
+        (*rule, f"value:{p.value_key}:{_canon(p.value)}") in have
 
 
 def insert_rules(text: str, items_for_indent: Callable[[str], str]) -> str:
@@ -154,10 +185,7 @@ def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> 
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise fail("E_EXTRACT_WRITE", path=path, reason=f"无法读取 cannot read ({e})") from e
     have = _existing(before)
-    fresh = [
-        p for p in dedupe(proposals)
-        if (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True), p.quote) not in have
-    ]
+    fresh = [p for p in dedupe(proposals) if not _known(p, have)]
     if not fresh:
         return 0
     ends = _history_ends(text)
