@@ -53,6 +53,7 @@ class Figure:
     date_end: str | None = None
     year_from_context: bool = False  # the year was not printed next to the date
     qualifier: Qualifier = ""
+    qualifier_word: str = ""         # the words that set it: 不低于, 以下
     adjustment: Literal["", "decrease", "increase"] = ""  # "降低20%": a step, not a level
     change: Change | None = None
     word: bool = False               # the figure is a word (全额 = 100%), not digits
@@ -363,12 +364,15 @@ def _qualify(f: Figure, text: str) -> Figure:
     before = text[max(0, f.start - 5):f.start]
     after = text[f.end:f.end + 3]
     qualifier: Qualifier = ""
+    word = ""
     m = _QUAL_BEFORE.search(before)
     if m:
         qualifier = "min" if m.group("min") else "max"
+        word = m.group()
     m2 = _QUAL_AFTER.search(after)
     if m2:
         qualifier = "min" if m2.group("min") else "max"
+        word = m2.group()
     adjustment: Literal["", "decrease", "increase"] = ""
     if f.kind in ("percent", "pp", "money"):
         m3 = _ADJUST_BEFORE.search(before)
@@ -379,7 +383,8 @@ def _qualify(f: Figure, text: str) -> Figure:
         m4 = _TYPICAL.search(text, f.end, min(len(text), f.end + 20))
         if m4:
             typical = (dec(m4.group(1)), dec(m4.group(2)))
-    return replace(f, qualifier=qualifier, adjustment=adjustment, typical=typical)
+    return replace(f, qualifier=qualifier, qualifier_word=word, adjustment=adjustment,
+                   typical=typical)
 
 
 def find_figures(text: str, doc_year: int | None,

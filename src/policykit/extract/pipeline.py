@@ -47,6 +47,8 @@ NOTE_ZH: Mapping[str, str] = {
     "qualifier": "原文带限定词（{word}），已记为 bound: {bound}",
     "list_partial": "原文只列出部分病种名称（共 {count} 种）",
     "not_full_date": "原文日期只精确到 {date}，date 类型需要完整日期，请核对",
+    "year_mentioned": "原文说的是 {year} 年的数值（年份可能是待遇年度或文件年度，请核对后填写 "
+                      "start、coverage_year 或 notice_year）",
 }
 
 
@@ -215,6 +217,10 @@ def _quote_span(doc: Document, f: Figure, sentence: tuple[int, int], start_hint:
         prior = [c.start for c in clauses(text, s0, s1) if c.start <= f.change.old_start]
         a = prior[-1] if prior else s0
     b = c1
+    if f.change is not None and f.change.old_end > b:
+        # "按0.7%执行,较省规定的1%下调0.3个百分点": the old value and the step follow.
+        later = [c.end for c in clauses(text, s0, s1) if c.start < f.change.old_end]
+        b = later[-1] if later else s1
     if b - a > MAX_QUOTE:
         a = min(c0, f.start)
         b = max(f.end, min(c1, a + MAX_QUOTE))
@@ -325,7 +331,11 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
             flags.append("year_from_context")
         if plan:
             flags.append("plan")
-        notes = _notes(flags, f, reading, plan.group() if plan else "", bound, value, text)
+        year = _year_mentioned(text, figures, own_clause_start(text, s0, s1, f), f, ddate)
+        if year and not start:
+            flags.append("year_mentioned")
+        notes = _notes(flags, f, reading, plan.group() if plan else "", bound, value, text,
+                       year)
         conf = _confidence(match, flags, reading)
         for bd in reading.breakdowns:
             out.append(replace(
@@ -339,8 +349,25 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
     return out
 
 
+def own_clause_start(text: str, s0: int, s1: int, f: Figure) -> int:
+    own = [c.start for c in clauses(text, s0, s1) if c.start <= f.start]
+    return own[-1] if own else s0
+
+
+def _year_mentioned(text: str, figures: Sequence[Figure], c0: int, f: Figure,
+                    ddate: str | None) -> str | None:
+    """A year named in the figure's clause ("在2018年……人均20元", "今年……人均15元")."""
+    years = [g.date for g in figures if g.kind == "year" and c0 <= g.start < f.start and g.date]
+    if years:
+        return years[-1]
+    if ddate and "今年" in text[c0:f.start]:
+        return ddate[:4]
+    return None
+
+
 def _notes(flags: Sequence[str], f: Figure, reading: Reading, plan_word: str,
-           bound: str | None, value: Any, text: str) -> tuple[str, ...]:
+           bound: str | None, value: Any, text: str, year: str | None = None
+           ) -> tuple[str, ...]:
     notes = []
     for flag in dict.fromkeys(flags):
         tmpl = NOTE_ZH.get(flag)
@@ -351,10 +378,10 @@ def _notes(flags: Sequence[str], f: Figure, reading: Reading, plan_word: str,
             "old": f.change.old if f.change else "", "word": plan_word, "bound": bound,
             "lo": f.typical[0] if f.typical else "", "hi": f.typical[1] if f.typical else "",
             "count": value.get("declared_count", "") if isinstance(value, dict) else "",
-            "date": f.date or "",
+            "date": f.date or "", "year": year or "",
         }
         if flag == "qualifier":
-            params["word"] = text[max(0, f.start - 4):f.start] + "…" + text[f.end:f.end + 3]
+            params["word"] = f.qualifier_word
         notes.append(tmpl.format(**params))
     return tuple(notes)
 
