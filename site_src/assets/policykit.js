@@ -1,0 +1,116 @@
+/* policykit site script (hand-written, no dependencies, no network).
+ *
+ * 1. Sortable tables: every table.pk-sortable gets header buttons; sorting uses each
+ *    cell's data-sort (numbers compare as numbers, text in Chinese collation order);
+ *    empty values ("未收录", "未公布") always sort last.
+ * 2. Comparison date picker: form.pk-when swaps in the values in force on the chosen
+ *    day. The values were resolved at build time by policykit for every day a value can
+ *    change (script#<table>-data: cells, sort keys and per-row steps); this script only
+ *    picks the last step starting on or before the day. It never computes a value.
+ */
+(function () {
+  "use strict";
+  var collator = new Intl.Collator("zh-Hans-CN", { numeric: true });
+
+  function sortValue(cell) {
+    var raw = cell ? cell.getAttribute("data-sort") : null;
+    if (raw === null) raw = cell ? cell.textContent.trim() : "";
+    return raw;
+  }
+
+  function compare(a, b) {
+    if (a === "" && b === "") return 0;
+    if (a === "") return 1;          // empty last, whatever the direction
+    if (b === "") return -1;
+    var x = Number(a), y = Number(b);
+    if (!isNaN(x) && !isNaN(y)) return x - y;
+    return collator.compare(a, b);
+  }
+
+  function sortTable(table, col, dir) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (r1, r2) {
+      var a = sortValue(r1.cells[col]), b = sortValue(r2.cells[col]);
+      if (a === "" || b === "") return compare(a, b);
+      return dir * compare(a, b);
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      if (i === col) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    });
+    table.setAttribute("data-sorted", col + ":" + dir);
+  }
+
+  function makeSortable(table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      var button = document.createElement("button");
+      button.type = "button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      button.title = "点击排序";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        sortTable(table, col, dir);
+      });
+    });
+  }
+
+  function resort(table) {
+    var state = table.getAttribute("data-sorted");
+    if (!state) return;
+    var parts = state.split(":");
+    sortTable(table, Number(parts[0]), Number(parts[1]));
+  }
+
+  function stepAt(steps, day) {
+    var found = -1;
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i][0] <= day) found = steps[i][1];
+      else break;
+    }
+    return found;
+  }
+
+  function setupPicker(form) {
+    var table = document.getElementById(form.getAttribute("data-table"));
+    var source = document.getElementById(form.getAttribute("data-table") + "-data");
+    if (!table || !source) return;
+    var data = JSON.parse(source.textContent);
+    var none = '<span class="pk-none">未收录</span>';
+    var note = document.querySelector(".pk-day");
+    var dayInput = form.querySelector("input[name=day]");
+    var yearSelect = form.querySelector("select[name=year]");
+
+    function show(day) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var row = data.rows[Number(tr.getAttribute("data-row"))];
+        row.s.forEach(function (steps, c) {
+          var idx = stepAt(steps, day);
+          var td = tr.cells[c + 1];
+          td.innerHTML = idx < 0 ? none : data.cells[idx];
+          td.setAttribute("data-sort", idx < 0 ? "" : data.sort[idx]);
+        });
+      });
+      if (note) note.textContent = day;
+      resort(table);
+    }
+    dayInput.addEventListener("change", function () { show(dayInput.value); });
+    yearSelect.addEventListener("change", function () {
+      dayInput.value = yearSelect.value;
+      show(yearSelect.value);
+    });
+    form.hidden = false;
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.pk-sortable"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll("form.pk-when"), setupPicker);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

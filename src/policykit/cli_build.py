@@ -1,0 +1,193 @@
+"""`policykit build [ROOT] --out DIR`: the public site, with the JSON API and downloads.
+
+Steps: load and check the data (refuse to build on errors) → write the JSON API and the
+CSV/XLSX downloads into a fresh docs folder → generate the pages (`policykit.site`) with
+the hand-written pages and assets of `site_src/` → `mkdocs build --strict`
+(`policykit.mkdocs_build`) into a staging folder beside DIR, swapped in only when
+everything succeeded, so a failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import checks
+from .atomic import atomic_output
+from .codes import CODES
+from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit, export_api
+from .policyset import PolicySet
+from .repository import load_tree
+from .site import Download, SiteInput, generate
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
+EXAMPLE_LINES = 40
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "build", help="构建公开网站（含 JSON 接口和下载文件）/ build the public site",
+        description="Check the data, then build the comparison site (mkdocs-material, strict) "
+                    "with the JSON API under api/v1/ and CSV/XLSX under downloads/. "
+                    "DIR is replaced only when the whole build succeeded.")
+    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
+    p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
+    p.add_argument("--site-url", default=None, metavar="URL",
+                   help=f"URL the site is published under (default: {DEFAULT_SITE_URL})")
+    p.add_argument("--as-of", default=None, metavar="DATE",
+                   help="the 'today' of the pages, YYYY-MM-DD (default: SOURCE_DATE_EPOCH as a "
+                        "UTC date, else today)")
+    p.add_argument("--config", default="mkdocs.yml", metavar="FILE",
+                   help="mkdocs configuration (default: mkdocs.yml; site_src/ lies beside it)")
+    p.add_argument("--strict", action="store_true", help="data warnings are fatal too")
+    p.add_argument("--force", action="store_true",
+                   help="replace DIR even if it does not look like a previous build")
+    p.set_defaults(func=run)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    files: int
+    seconds: float
+    messages: tuple[str, ...]
+
+
+def _check_out(out: Path, root: Path, config_dir: Path, force: bool) -> None:
+    from .cli import UsageError
+
+    real_out = out.resolve()
+    for keep in (root.resolve(), config_dir.resolve()):
+        if real_out == keep or keep.is_relative_to(real_out):
+            raise UsageError(f"输出文件夹 {out} 包含 {keep}，构建会覆盖它",
+                             f"output folder {out} contains {keep} and would replace it")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是文件夹", f"{out} exists and is not a folder")
+    if out.is_dir() and not force and any(out.iterdir()) \
+            and not ((out / "index.html").is_file() and (out / "sitemap.xml").is_file()):
+        raise UsageError(f"{out} 不是空文件夹，也不是以前构建的网站；确认要整体替换请加 --force",
+                         f"{out} is neither empty nor a previous site build; "
+                         "add --force to replace it")
+
+
+def read_pages(folder: Path) -> dict[str, str]:
+    """The hand-written pages of site_src/pages/ ({relative path: text})."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob("*.md"))}
+
+
+def _excerpt(path: Path, lines: int = EXAMPLE_LINES) -> str:
+    text = path.read_text(encoding="utf-8").splitlines()
+    more = len(text) - lines
+    return "\n".join(text[:lines]) + (f"\n…（其余 {more} 行略）" if more > 0 else "")
+
+
+def api_examples(ps: PolicySet, docs: Path) -> dict[str, str]:
+    """Excerpts of real API files for the API page: the index, one region, one parameter."""
+    api = docs / API_DIR
+    picks = ["index.json"]
+    own = sorted({r for r, _, _ in ps.rules if r != "000000"})
+    if own:
+        picks.append(f"regions/{own[0]}.json")
+    comparable = [p.id for p in ps.catalogue.parameters.values()
+                  if p.comparable and any(k[1] == p.id for k in ps.rules)]
+    if comparable:
+        picks.append(f"parameters/{comparable[0]}.json")
+    return {f"{API_DIR}/{rel}": _excerpt(api / rel) for rel in picks if (api / rel).is_file()}
+
+
+def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
+               commit: str | None) -> BuildResult:
+    """Everything after a clean check. Raises SiteBuildError / ExportError / OSError;
+    `out` is replaced only on success."""
+    from .mkdocs_build import build, write_docs
+    from .tables import DOWNLOADS_DIR, export_tables  # pandas: imported only to build
+
+    started = time.monotonic()
+    site_src = config_file.parent / "site_src"
+    format_guide = config_file.parent / "docs" / "format.md"
+    with tempfile.TemporaryDirectory(prefix="policykit-site-") as work:
+        docs = Path(work) / "docs"
+        files = export_api(ps, docs, as_of, site_url, commit)
+        files += export_tables(ps, docs, as_of, commit)
+        downloads = [Download(p.relative_to(docs).as_posix(), p.stat().st_size)
+                     for p in sorted((docs / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
+        inp = SiteInput(
+            as_of=as_of, site_url=site_url, changes=ps.changes(),
+            handwritten=read_pages(site_src / "pages"), rules=checks.RULES,
+            codes=list(CODES.values()),
+            format_guide=format_guide.read_text(encoding="utf-8")
+            if format_guide.is_file() else None,
+            downloads=downloads, api_examples=api_examples(ps, docs))
+        content = generate(ps, inp)
+        write_docs(content, docs, site_src / "assets")
+        with atomic_output(out) as staging:
+            log = build(content, config_file=config_file, docs_dir=docs, site_dir=staging,
+                        site_url=site_url)
+    pages = sum(1 for p in content.files if p.endswith(".md"))
+    return BuildResult(out, pages, files + len(content.files), time.monotonic() - started,
+                       log.messages)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit
+    from .mkdocs_build import SiteBuildError
+
+    env: Mapping[str, str] = os.environ
+    try:
+        as_of = as_of_date(args.as_of, env)
+        site_url = base_url_of(args.site_url or DEFAULT_SITE_URL)
+    except ExportError as exc:
+        raise UsageError(exc.zh, exc.en) from None
+    config_file = Path(args.config)
+    if not config_file.is_file():
+        raise UsageError(f"找不到网站配置 {config_file}（请在项目根目录运行，或用 --config 指定）",
+                         f"site configuration {config_file} not found (run from the project "
+                         "root or pass --config)")
+    root, shown = _root(args.root)
+    out = Path(args.out)
+    _check_out(out, root, config_file.parent, args.force)
+    result = load_tree(root, shown)
+    diags = list(result.diagnostics)
+    if result.policyset is not None and result.ok:
+        diags.extend(checks.run(result.policyset, shown))
+    status = emit(diags, "text", args.strict, result.files)
+    ps = result.policyset
+    if ps is None or not result.ok or status != EXIT_OK:
+        print("policykit: 数据有错误，未构建网站，原网站保持不变 "
+              "(the data has errors; the site was not built and the previous one is untouched)",
+              file=sys.stderr)
+        return EXIT_DATA
+    try:
+        built = build_site(ps, out=out, config_file=config_file, as_of=as_of,
+                           site_url=site_url, commit=data_commit(root, env))
+    except SiteBuildError as exc:
+        for m in exc.messages:
+            print(f"mkdocs: {m}", file=sys.stderr)
+        print(f"policykit: 网站构建失败，原网站保持不变：{exc.summary} "
+              f"(site build failed; the previous site is untouched)", file=sys.stderr)
+        return EXIT_DATA
+    except ExportError as exc:
+        print(f"policykit: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        print(f"policykit: 无法写入 {out}：{exc.strerror or exc} (cannot write {out})",
+              file=sys.stderr)
+        return EXIT_DATA
+    for m in built.messages:
+        print(f"mkdocs: {m}", file=sys.stderr)
+    print(f"已构建网站到 {built.out}：{built.pages} 个页面，共 {built.files} 个文件，"
+          f"数据日期 {as_of}，用时 {built.seconds:.1f} 秒 "
+          f"(built {built.pages} pages, {built.files} files into {built.out} in "
+          f"{built.seconds:.1f} s, as of {as_of})", file=sys.stderr)
+    return EXIT_OK
