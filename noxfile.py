@@ -2,6 +2,8 @@
 
     nox -s tests    unit, CLI, data and browser tests (the README's test command)
     nox -s lint     ruff + mypy --strict on src/
+    nox -s site     build the public site from policies/ into site/ (with the JSON API)
+    nox -s serve    build the site and preview it at http://127.0.0.1:8000/
 """
 
 from __future__ import annotations
@@ -34,3 +36,23 @@ def schemas(session: nox.Session) -> None:
     """Rewrite schemas/ from src/policykit/schemadefs.py (after changing the format)."""
     session.install(".")
     session.run("python", "-m", "policykit.schemadefs", "schemas")
+
+
+@nox.session(python=PYTHON)
+def site(session: nox.Session) -> None:
+    """Build the public site from policies/ into site/: pages, site/api/v1/ (JSON API) and
+    site/downloads/ (CSV, XLSX). Arguments go to `policykit build`, e.g.
+    `nox -s site -- --site-url https://example.org/policy/`."""
+    session.install(".[site]")
+    session.run("policykit", "build", "policies", "--out", "site", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Build the site for http://127.0.0.1:8000/ and serve it there (Ctrl-C stops)."""
+    session.install(".[site]")
+    session.run("policykit", "build", "policies", "--out", "site",
+                "--site-url", "http://127.0.0.1:8000/", *session.posargs)
+    session.log("Serving site/ at http://127.0.0.1:8000/")
+    session.run("python", "-m", "http.server", "8000", "--bind", "127.0.0.1",
+                "--directory", "site")
