@@ -202,3 +202,30 @@ def test_disease_list_is_partial(cat: Any) -> None:
 def test_durations_keep_their_unit(cat: Any) -> None:
     (p,) = rules("参保人员在今年12月31日后缴费的,需按照1070元的标准缴费,并设置90天的待遇等待期。", cat)[1:]
     assert p.value == {"value": Decimal(90), "unit": "day"}
+
+
+NOTICE = """关于调整城乡居民基本医疗保险待遇的通知
+发布日期：2023年6月1日
+自2023年7月1日起，调整我市城乡居民基本医疗保险住院待遇：
+一、起付标准：一级医院200元，二级医院500元，三级医院1000元。
+二、报销比例：政策范围内住院费用，一级医院报销90%，二级医院80%，三级医院60%。
+三、大病保险起付线为1.5万元，支付比例为60%。
+四、职工医保在职职工住院报销比例由85%提高到88%。
+2022年全市参保人数达到350万人，参保率97.5%。
+"""
+
+
+def test_a_notice_that_is_not_a_seed(cat: Any) -> None:
+    found = [p for p in extract(NOTICE, cat) if p.role == "rule"]
+    by_figure = {(p.figure, p.parameter): p for p in found}
+    # The scheme comes from the lead-in line, and so does the start date (flagged).
+    p = by_figure[("90%", "resident.inpatient.ratio")]
+    assert p.breakdown == (("hospital_level", "level1"),)
+    assert p.start == "2023-07-01" and "start_from_lead_in" in p.flags
+    # No resident deductible in the catalogue: not forced onto the employee one.
+    assert not [q for q in found if q.figure in ("200元", "1.5万元")]
+    assert ("60%", "critical_illness.ratio") in by_figure
+    p = by_figure[("88%", "employee.inpatient.ratio")]
+    assert p.breakdown == (("person_type", "in_service"),)
+    assert p.delta == {"from": Decimal("0.85"), "by": Decimal("0.03"), "mode": "pp"}
+    assert not [q for q in found if q.figure in ("350万人", "97.5%")]

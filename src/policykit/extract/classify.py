@@ -83,9 +83,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("resident.collection_window.end", "date_range", "缴费期"),
     # ------------------------------------------------------------ reimbursement
     _c("resident.inpatient.ratio", "percent", "住院 居民 报销|支付比例",
-       veto_near="平均|实际|综合|异地|降低|下调|提高|补偿率", family="inpatient.ratio"),
+       veto_near="平均|实际|综合|异地|补偿率", family="inpatient.ratio"),
     _c("employee.inpatient.ratio", "percent", "住院 职工|在职|退休 报销|支付比例",
-       veto_near="平均|实际|综合|异地|降低|下调|提高|补偿率", family="inpatient.ratio"),
+       veto_near="平均|实际|综合|异地|补偿率", family="inpatient.ratio"),
     _c("employee.inpatient.offsite_reduction", "adjust", "异地 职工 报销|比例",
        near="异地|降低|下调", family="inpatient.offsite"),
     _c("resident.inpatient.offsite_reduction", "adjust", "异地 居民 报销|比例",
@@ -157,6 +157,21 @@ CONTEXT_BEFORE = re.compile(r"(?:一般|通常|其中)$")
 PARENT_LEVEL_NEAR = re.compile(r"(?:省|国家|中央)[^,;。]{0,20}?(?:规定|要求|标准|底线)")
 OWN_LEVEL_WORDS = "我市|本市|我县|本县|我区|本区"
 PRONOUNS = "他们|其|上述|此项|该项"
+# How far back before the sentence a missing word may be found (a heading or the
+# opening sentence often names the scheme: "调整城乡居民基本医疗保险住院待遇：……").
+# Only scheme and care words may come from there; the words that say what a
+# figure is (起付, 比例, 救助, 缴费期) must be in its own sentence.
+CONTEXT_CHARS = 300
+INHERITABLE = frozenset("职工 在职 退休 居民 住院 普通门诊 门诊 大病保险 大病 医疗保险 "
+                        "基本医疗保险 医保".split())
+# Scheme words. A parameter of one of these schemes is ruled out when the text
+# names another of them and never its own ("大病保险起付线" is not the employee
+# deductible; "城乡居民……起付标准" is not either).
+SCHEME_WORDS: Mapping[str, str] = {
+    "employee": "职工|在职|退休",
+    "resident": "居民",
+    "critical_illness": "大病保险|大病",
+}
 
 _KIND_FOR_CONCEPT = {
     "percent": ("percent",), "money": ("money",), "duration": ("duration",),
@@ -229,7 +244,7 @@ def _kind_ok(c: Concept, f: Figure) -> bool:
 
 
 def _score(c: Concept, f: Figure, text: str, s0: int, s1: int, own: Clause,
-           context_start: int) -> Match | None:
+           context_start: int, pronoun: bool = False) -> Match | None:
     veto_sentence = c.veto and re.search(c.veto, text[s0:s1])
     if veto_sentence or (c.veto_near and re.search(c.veto_near, text[own.start:own.end])):
         return None
@@ -259,7 +274,8 @@ def _score(c: Concept, f: Figure, text: str, s0: int, s1: int, own: Clause,
         if after:
             score += 0.4
             continue
-        earlier = _find(group, text, context_start, s0)
+        inheritable = pronoun or set(group.split("|")) <= INHERITABLE
+        earlier = _find(group, text, context_start, s0) if inheritable else []
         if earlier:
             score += 0.2
             first = min(first, max(earlier))
@@ -293,7 +309,10 @@ def breakdowns_for(dims: Sequence[str], f: Figure, text: str, s0: int, own: Clau
     combos: list[list[tuple[str, str]]] = [[]]
     for dim in dims:
         if dim in SENTENCE_DIMENSIONS:
-            values = _dimension_values(dim, text, s0, f.start, f.start)
+            # The figure's own clause if it names a group ("低保对象……不低于70%"),
+            # else every group listed earlier in the sentence ("特困、孤儿……全额资助").
+            values = (_dimension_values(dim, text, own.start, own.end, f.start)
+                      or _dimension_values(dim, text, s0, f.start, f.start))
         else:
             values = _dimension_values(dim, text, own.start, own.end, f.start)
         # Catalogue order, so output is stable and reads like the catalogue.
@@ -305,10 +324,22 @@ def breakdowns_for(dims: Sequence[str], f: Figure, text: str, s0: int, own: Clau
     return tuple(tuple(sorted(c)) for c in combos)
 
 
+def _schemes_named(text: str, s0: int, s1: int, own: Clause, context_start: int) -> set[str]:
+    """The schemes the figure's text names: its own clause if it names any, else the
+    sentence, else the context just before."""
+    for a, b in ((own.start, own.end), (s0, s1), (context_start, s0)):
+        named = {k for k, words in SCHEME_WORDS.items() if re.search(words, text[a:b])}
+        if named:
+            return named
+    return set()
+
+
 def read_figure(f: Figure, text: str, sentence: tuple[int, int], previous: tuple[int, int],
                 catalogue_types: Mapping[str, str],
                 catalogue_dims: Mapping[str, Sequence[str]],
-                dimension_values: Mapping[str, Sequence[str]]) -> Reading:
+                dimension_values: Mapping[str, Sequence[str]],
+                catalogue_schemes: Mapping[str, str] | None = None) -> Reading:
+    catalogue_schemes = catalogue_schemes or {}
     s0, s1 = sentence
     own = next((c for c in clauses(text, s0, s1) if c.start <= f.start < c.end), Clause(s0, s1))
     own_text = text[own.start:own.end]
@@ -330,13 +361,22 @@ def read_figure(f: Figure, text: str, sentence: tuple[int, int], previous: tuple
     m2 = STATISTIC_BEFORE.search(before)
     if m2 and f.kind in ("money", "count", "percent"):
         return Reading("statistic", reason=m2.group())
-    # A pronoun sends the reader back to the previous sentence for the subject.
-    context_start = previous[0] if re.search(PRONOUNS, text[s0:f.start]) else s0
+    # Words missing from the sentence may come from just before it (a heading, an
+    # opening sentence, or what a pronoun points back to), at a low weight.
+    context_start = max(0, s0 - CONTEXT_CHARS)
+    pronoun = bool(re.search(PRONOUNS, text[s0:f.start]))
+    if pronoun:
+        # "他们/其" point at the previous sentence: any word may come from there.
+        context_start = min(context_start, previous[0])
+    schemes = _schemes_named(text, s0, s1, own, context_start)
     matches = []
     for c in CONCEPTS:
         if c.parameter not in catalogue_types or not _kind_ok(c, f):
             continue
-        found = _score(c, f, text, s0, s1, own, context_start)
+        own_scheme = catalogue_schemes.get(c.parameter, "")
+        if own_scheme in SCHEME_WORDS and schemes and own_scheme not in schemes:
+            continue
+        found = _score(c, f, text, s0, s1, own, context_start, pronoun)
         if found:
             matches.append(found)
     if not matches:

@@ -419,7 +419,8 @@ def find_figures(text: str, doc_year: int | None,
 _FROM = re.compile(r"(?:从|由)(?:原来?的?|原)?(?:每[月年人次])?\s*$")
 _TO = re.compile(r"(?:降低|下调|下降|提高|上调|调整|增加|降|增|升|改|放宽|延长|缩短)?"
                  r"(?:至|到|为)(?:每[月年人次])?\s*$")
-_COMPARE = re.compile(r"(?:较|比)[^,;。]{0,8}$")
+# 较/比 as "compared with"; not the 比 of 比例/比率.
+_COMPARE = re.compile(r"(?:较|比)(?![例率重])[^,;。]{0,8}$")
 _STEP_VERB = re.compile(r"(?P<dec>降低|下调|下降|下浮|减少|降)了?$|(?P<inc>提高|上调|增加|上浮|提升)了?$")
 _COMPARABLE = {"percent", "money", "duration", "count", "ratio"}
 

@@ -47,6 +47,7 @@ NOTE_ZH: Mapping[str, str] = {
     "qualifier": "原文带限定词（{word}），已记为 bound: {bound}",
     "list_partial": "原文只列出部分病种名称（共 {count} 种）",
     "not_full_date": "原文日期只精确到 {date}，date 类型需要完整日期，请核对",
+    "start_from_lead_in": "生效日期 {start} 取自上文的引导语（“自……起……：”），请核对是否适用于本条",
     "year_mentioned": "原文说的是 {year} 年的数值（年份可能是待遇年度或文件年度，请核对后填写 "
                       "start、coverage_year 或 notice_year）",
 }
@@ -241,8 +242,31 @@ def _start_for(text: str, figures: Sequence[Figure], s0: int, s1: int, f: Figure
     for g in _dates_in(figures, s0, s1):
         if g.start < f.start and START_AFTER.search(text[g.end:g.end + 4]) and g.date:
             return g.date, g.year_from_context
-    # "从2020年7月起" is a date figure too; a bare "自5月份起" likewise.
     return None, False
+
+
+# A lead-in line that ends with a colon and starts the rules below it:
+# "自2023年7月1日起，调整我市城乡居民基本医疗保险住院待遇：".
+_LEAD_IN = re.compile(r"(?:^|\n)([^\n]*?(?:自|从|于)?((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)"
+                      r"(?:起|开始)[^\n]*:)[ \t]*\n")
+
+
+def _lead_in_start(text: str, figures: Sequence[Figure], s0: int) -> str | None:
+    """The start date of the lead-in line governing the line at s0, if it is near and
+    no blank line or other lead-in comes between."""
+    window = text[max(0, s0 - 300):s0]
+    found = list(_LEAD_IN.finditer(window))
+    if not found:
+        return None
+    m = found[-1]
+    between = window[m.end():]
+    if "\n\n" in between or re.search(r":[ \t]*\n", between):
+        return None
+    base = max(0, s0 - 300)
+    for g in figures:
+        if g.kind == "date" and base + m.start(2) <= g.start < base + m.end(2):
+            return g.date
+    return None
 
 
 def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
@@ -267,6 +291,7 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
     types = {pid: p.type for pid, p in catalogue.parameters.items()}
     dims = {pid: p.dimensions for pid, p in catalogue.parameters.items()}
     dim_values = {d: dim.value_ids() for d, dim in catalogue.dimensions.items()}
+    schemes = {pid: p.scheme for pid, p in catalogue.parameters.items()}
     out: list[Proposal] = []
     starts = [a for a, _ in spans]
     newlines = [m.start() for m in re.finditer("\n", doc.original)]
@@ -274,7 +299,7 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
         i = bisect.bisect_right(starts, f.start) - 1
         sentence = spans[i] if i >= 0 else (0, len(text))
         previous = spans[i - 1] if i > 0 else (0, 0)
-        reading = read_figure(f, text, sentence, previous, types, dims, dim_values)
+        reading = read_figure(f, text, sentence, previous, types, dims, dim_values, schemes)
         if (f.start, f.end) in steps:
             reading = Reading("context", reason="变化量 step of a change")
         elif (f.start, f.end) in olds:
@@ -284,12 +309,13 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
                 # A higher level's value that this region's value is compared with
                 # ("按0.7%执行,较省规定的1%下调"): same parameter as the new value.
                 new = olds[(f.start, f.end)]
-                partner = read_figure(new, text, sentence, previous, types, dims, dim_values)
+                partner = read_figure(new, text, sentence, previous, types, dims, dim_values,
+                                      schemes)
                 if partner.role == "rule":
                     reading = replace(partner, parent_level=True, subject_start=None)
         line = bisect.bisect_left(newlines, doc.simple.starts[f.start]) + 1
         near = figures_by_sentence.get(sentence, [])
-        out.extend(_proposals(doc, f, reading, sentence, near, types, ddate, line))
+        out.extend(_proposals(doc, f, reading, sentence, near, types, ddate, line, figures))
     if not include_parent:
         out = [p for p in out if not p.parent_level]
     return Extraction(doc, source_id, ddate, tuple(out))
@@ -297,7 +323,7 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
 
 def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, int],
                figures: Sequence[Figure], types: Mapping[str, str], ddate: str | None,
-               line: int) -> list[Proposal]:
+               line: int, all_figures: Sequence[Figure] = ()) -> list[Proposal]:
     text = doc.simple.text
     s0, s1 = sentence
     qa, qb = _quote_span(doc, f, sentence, reading.subject_start)
@@ -312,6 +338,10 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
         return [base]
     out: list[Proposal] = []
     start, start_ctx = _start_for(text, figures, s0, s1, f)
+    lead_in = None
+    if start is None:
+        lead_in = _lead_in_start(text, all_figures, s0)
+        start = lead_in
     plan = PLAN_WORDS.search(text[s0:s1])
     for match in reading.matches:
         pid = match.concept.parameter
@@ -329,13 +359,15 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
             flags.append("parent_level")
         if start_ctx:
             flags.append("year_from_context")
+        if lead_in:
+            flags.append("start_from_lead_in")
         if plan:
             flags.append("plan")
         year = _year_mentioned(text, figures, own_clause_start(text, s0, s1, f), f, ddate)
         if year and not start:
             flags.append("year_mentioned")
         notes = _notes(flags, f, reading, plan.group() if plan else "", bound, value, text,
-                       year)
+                       year, start)
         conf = _confidence(match, flags, reading)
         for bd in reading.breakdowns:
             out.append(replace(
@@ -366,8 +398,8 @@ def _year_mentioned(text: str, figures: Sequence[Figure], c0: int, f: Figure,
 
 
 def _notes(flags: Sequence[str], f: Figure, reading: Reading, plan_word: str,
-           bound: str | None, value: Any, text: str, year: str | None = None
-           ) -> tuple[str, ...]:
+           bound: str | None, value: Any, text: str, year: str | None = None,
+           start: str | None = None) -> tuple[str, ...]:
     notes = []
     for flag in dict.fromkeys(flags):
         tmpl = NOTE_ZH.get(flag)
@@ -378,7 +410,7 @@ def _notes(flags: Sequence[str], f: Figure, reading: Reading, plan_word: str,
             "old": f.change.old if f.change else "", "word": plan_word, "bound": bound,
             "lo": f.typical[0] if f.typical else "", "hi": f.typical[1] if f.typical else "",
             "count": value.get("declared_count", "") if isinstance(value, dict) else "",
-            "date": f.date or "", "year": year or "",
+            "date": f.date or "", "year": year or "", "start": start or "",
         }
         if flag == "qualifier":
             params["word"] = f.qualifier_word
@@ -390,6 +422,6 @@ def _confidence(match: Match, flags: Sequence[str], reading: Reading) -> Confide
     if reading.ambiguous or "parent_level" in flags or "not_full_date" in flags:
         return "low"
     if not match.all_near or {"adjustment_mode_unknown", "year_from_context", "range",
-                              "per_level", "delta_computed"} & set(flags):
+                              "per_level", "delta_computed", "start_from_lead_in"} & set(flags):
         return "medium"
     return "high"
