@@ -110,7 +110,7 @@ def plain_text(x: Any) -> str:
     if isinstance(x, bool):
         return "是" if x else "否"
     if isinstance(x, dict):
-        if "zh" in x and set(x) <= {"zh", "en"}:
+        if _is_label(x):
             return str(x["zh"]) + (f" / {x['en']}" if x.get("en") else "")
         return "{" + ", ".join(f"{k}: {plain_text(v)}" for k, v in x.items()) + "}"
     if isinstance(x, list):
@@ -118,8 +118,24 @@ def plain_text(x: Any) -> str:
     return str(x)
 
 
+def _is_label(x: Any) -> bool:
+    return isinstance(x, dict) and "zh" in x and set(x) <= {"zh", "en"}
+
+
 def field_change_text(f: FieldChange) -> str:
-    return f"{FIELD_ZH.get(f.name, f.name)}: {plain_text(f.old)} → {plain_text(f.new)}"
+    """One changed field; a changed mapping (a dimension's values) lists only what differs."""
+    name = FIELD_ZH.get(f.name, f.name)
+    a, b = f.old, f.new
+    if isinstance(a, dict) and isinstance(b, dict) and not _is_label(a) and not _is_label(b):
+        parts = []
+        for k in [k for k in b if k not in a]:
+            parts.append(f"新增 {k}（{plain_text(b[k])}）")
+        for k in [k for k in a if k not in b]:
+            parts.append(f"删除 {k}（{plain_text(a[k])}）")
+        for k in [k for k in a if k in b and a[k] != b[k]]:
+            parts.append(f"{k} {plain_text(a[k])} → {plain_text(b[k])}")
+        return f"{name}: " + "，".join(parts)
+    return f"{name}: {plain_text(a)} → {plain_text(b)}"
 
 
 # -- one side of a rule change ----------------------------------------------------------------
@@ -219,13 +235,20 @@ def item_title(c: Change) -> str:
         label = obj.zh
     elif isinstance(obj, Source):
         label = source_title(obj)
-    return f"{SCOPE_ZH[c.scope]} {c.key}" + (f" {label}" if label else "")
+    return f"{SCOPE_ZH[c.scope]} {item_id(c)}" + (f" {label}" if label else "")
+
+
+def item_id(c: Change) -> str:
+    """The item's id; "old → new" for a renamed parameter."""
+    if c.action == "renamed":
+        return f"{c.old.id} → {c.new.id}"
+    return c.key
 
 
 def item_detail(c: Change) -> list[str]:
     """What changed about a non-rule item, as short lines."""
     if c.action in ("changed", "renamed"):
-        return [field_change_text(f) for f in c.fields]
+        return [field_change_text(f) for f in c.fields if f.name != "id"]
     obj = c.new if c.action == "added" else c.old
     if isinstance(obj, Parameter):
         unit = obj.unit.zh if obj.unit else ""
@@ -372,8 +395,10 @@ def _md_item_row(c: Change) -> str:
     if isinstance(obj, Source):
         title = f"{SCOPE_ZH['source']} {md_code(c.key)} {md_link(source_title(obj), obj.url)}"
     elif c.scope in CATALOGUE_SCOPES:
-        label = item_title(c)[len(f"{SCOPE_ZH[c.scope]} {c.key}"):].strip()
-        title = f"{SCOPE_ZH[c.scope]} {md_code(c.key)}" + (f" {md_text(label)}" if label else "")
+        label = item_title(c)[len(f"{SCOPE_ZH[c.scope]} {item_id(c)}"):].strip()
+        ids = (f"{md_code(c.old.id)} → {md_code(c.new.id)}" if c.action == "renamed"
+               else md_code(c.key))
+        title = f"{SCOPE_ZH[c.scope]} {ids}" + (f" {md_text(label)}" if label else "")
     detail = "<br>".join(md_text(d) for d in item_detail(c)) or "—"
     return f"| {ACTION_ZH[c.action]} | {title} | {detail} | {_md_where_both(c)} |"
 
