@@ -78,6 +78,7 @@ class Proposal:
     alternatives: tuple[str, ...] = ()
     reason: str = ""                   # for non-rules: the word that decided the role
     parent_level: bool = False
+    word_figure: bool = False          # the figure is a word (全额), not digits
 
     @property
     def is_rule(self) -> bool:
@@ -332,7 +333,7 @@ def _proposals(doc: Document, f: Figure, reading: Reading, sentence: tuple[int, 
         reading.role, figure=text[f.start:f.end], kind=f.kind, quote=doc.original[oa:ob],
         quote_start=oa, quote_end=ob, line=line,
         figure_start=doc.simple.starts[f.start], figure_end=doc.simple.ends[f.end - 1],
-        reason=reading.reason,
+        reason=reading.reason, word_figure=f.word,
     )
     if reading.role != "rule":
         return [base]

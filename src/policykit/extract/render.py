@@ -83,6 +83,10 @@ def entry_lines(p: Proposal, source_id: str, indent: str) -> list[str]:
         lines.append(f"{pad}{p.value_key}: {_scalar(p.value)}")
     if p.delta:
         lines.append(f"{pad}delta: {_scalar(dict(p.delta))}")
+    if p.word_figure:
+        # "全额" is not a printed number: say so, as the format requires for inferred values.
+        lines.append(f"{pad}obtained: inferred")
+        lines.append(f"{pad}derivation: {_q(f'原文“{p.figure}”即全部（100%）')}")
     lines.append(f"{pad}source: {source_id}")
     lines.append(f"{pad}quote: {_q(p.quote)}")
     lines.append(f"{pad}confidence: {p.confidence}")

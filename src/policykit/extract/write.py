@@ -56,6 +56,21 @@ def _canon(v: Any) -> str:
     return json.dumps(norm(v), sort_keys=True, ensure_ascii=False)
 
 
+_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+
+
+def _quote_key(quote: str) -> str:
+    # The project writes quotes without the pinyin glosses of the archived seeds.
+    return "quote:" + _GLOSS.sub("", quote)
+
+
+def _value_key(key: str, value: Any) -> str:
+    if key == "diseases" and isinstance(value, dict):
+        # A list is "the same" when it declares the same count; names are curated by hand.
+        value = {"declared_count": value.get("declared_count")}
+    return f"value:{key}:{_canon(value)}"
+
+
 def _existing(data: Any) -> set[tuple[str, str, str]]:
     """What the file already says, per rule: each entry's quote and each entry's value.
     A draft that repeats either adds nothing (and re-runs add nothing)."""
@@ -66,18 +81,17 @@ def _existing(data: Any) -> set[tuple[str, str, str]]:
         bd = json.dumps(rule.get("breakdown") or {}, sort_keys=True)
         for e in rule.get("history") or []:
             if isinstance(e, dict):
-                out.add((str(rule.get("parameter")), bd, "quote:" + str(e.get("quote"))))
+                out.add((str(rule.get("parameter")), bd, _quote_key(str(e.get("quote")))))
                 key = next((k for k in _VALUE_KEYS if k in e), None)
                 if key:
-                    out.add((str(rule.get("parameter")), bd,
-                             f"value:{key}:{_canon(e[key])}"))
+                    out.add((str(rule.get("parameter")), bd, _value_key(key, e[key])))
     return out
 
 
 def _known(p: Proposal, have: set[tuple[str, str, str]]) -> bool:
     rule = (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True))
-    return (*rule, "quote:" + p.quote) in have or \
-        (*rule, f"value:{p.value_key}:{_canon(p.value)}") in have
+    return (*rule, _quote_key(p.quote)) in have or \
+        (*rule, _value_key(p.value_key or "", p.value)) in have
 
 
 def insert_rules(text: str, items_for_indent: Callable[[str], str]) -> str:
