@@ -31,6 +31,7 @@ every choice and nothing depends on the clock or on dict/set hashing.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import shutil
@@ -494,7 +495,7 @@ def render_region(place: Place, rng: random.Random) -> str:
                 s.status, s.precision = "planned", 7  # starts after its notice (R20)
             elif not last and rng.random() < 0.05:
                 s.status = rng.choice(["temporary", "repealed"])
-        for s, nxt in zip(slots, slots[1:], strict=False):
+        for s, nxt in itertools.pairwise(slots):
             if s.status in ("temporary", "repealed"):
                 s.end = start_text(nxt)  # half-open: ends the day the next one starts
         rules = group_values(param, [s.year for s in slots], rng)
