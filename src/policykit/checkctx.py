@@ -94,23 +94,26 @@ class Context:
     by_param: dict[str, list[RuleKey]] = field(default_factory=dict)
     owned: dict[tuple[str, str], list[Breakdown]] = field(default_factory=dict)
     bounded: dict[str, set[str]] = field(default_factory=dict)
-    entries_at: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    acknowledged: list[Entry] = field(default_factory=list)
+    _timelines: dict[RuleKey, tuple[list[str], list[Resolved | None]]] = field(
+        default_factory=dict, repr=False)
 
     @staticmethod
     def of(ps: PolicySet, display: str = "") -> Context:
         by_param: dict[str, list[RuleKey]] = defaultdict(list)
         owned: dict[tuple[str, str], list[Breakdown]] = defaultdict(list)
         bounded: dict[str, set[str]] = defaultdict(set)
-        entries_at: dict[tuple[str, str], Entry] = {}
+        acknowledged: list[Entry] = []
         for key, entries in ps.rules.items():
             region, param, bk = key
             by_param[param].append(key)
             owned[(region, param)].append(bk)
             for e in entries:
-                entries_at[(e.file, e.pointer)] = e
                 if e.bound != "exact":
                     bounded[param].add(region)
-        return Context(ps, display, dict(by_param), dict(owned), dict(bounded), entries_at)
+                if e.acknowledge:
+                    acknowledged.append(e)
+        return Context(ps, display, dict(by_param), dict(owned), dict(bounded), acknowledged)
 
     # -- lookups
     def param(self, pid: str) -> Parameter | None:
@@ -136,12 +139,38 @@ class Context:
             return False
         return any(c in regions for c in self.ps.chain(code))
 
+    def timeline(self, code: str, param: str, bk: Breakdown,
+                 ) -> tuple[list[str], list[Resolved | None]]:
+        """The value of one rule for a region (inheritance resolved) on each day it may
+        change; memoised, since several rules compare the same values."""
+        key = (code, param, bk)
+        cached = self._timelines.get(key)
+        if cached is None:
+            cand = self.ps.candidates(code, param, bk)
+            days = boundaries((cand,))
+            cached = (days, [resolve_on(cand, d) for d in days])
+            self._timelines[key] = cached
+        return cached
+
     def states(self, code: str, keys: Sequence[tuple[str, Breakdown]],
                ) -> Iterator[tuple[str, list[Resolved | None]]]:
-        """For each boundary day, the resolved value of each (parameter, breakdown)."""
-        cands = [self.ps.candidates(code, p, bk) for p, bk in keys]
-        for day in boundaries(cands):
-            yield day, [resolve_on(c, day) for c in cands]
+        """For each day on which any of the values may change, the resolved value of
+        each (parameter, breakdown) on that day."""
+        lines = [self.timeline(code, p, bk) for p, bk in keys]
+        if len(lines) == 1:
+            days, results = lines[0]
+            for day, r in zip(days, results, strict=True):
+                yield day, [r]
+            return
+        all_days = sorted({d for days, _ in lines for d in days})
+        pos = [0] * len(lines)
+        current: list[Resolved | None] = [None] * len(lines)
+        for day in all_days:
+            for i, (days, results) in enumerate(lines):
+                while pos[i] < len(days) and days[pos[i]] <= day:
+                    current[i] = results[pos[i]]
+                    pos[i] += 1
+            yield day, list(current)
 
     # -- rendering
     def shown(self, rel: str) -> str:
@@ -161,11 +190,12 @@ class Context:
         r = self.ps.regions.get(code)
         return (r.name.en or r.name.zh) if r else code
 
-    def value_zh(self, e: Entry) -> str:
-        return value_zh(e.value, self.param(e.parameter), e.bound)
+    def value_zh(self, e: Entry, bare: bool = False) -> str:
+        """The value in Chinese; `bare` drops the 不低于/不高于 of a floor/ceiling."""
+        return value_zh(e.value, self.param(e.parameter), "exact" if bare else e.bound)
 
-    def value_en(self, e: Entry) -> str:
-        return value_en(e.value, self.param(e.parameter), e.bound)
+    def value_en(self, e: Entry, bare: bool = False) -> str:
+        return value_en(e.value, self.param(e.parameter), "exact" if bare else e.bound)
 
     def label_zh(self, param: str, bk: Breakdown = ()) -> str:
         p = self.param(param)

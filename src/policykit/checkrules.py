@@ -70,14 +70,19 @@ LEVEL_ORDER = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
 
 
 # -- shared helpers ---------------------------------------------------------------------------
-def _cite_zh(ctx: Context, e: Entry, with_region: bool = True) -> str:
+def _cite_zh(ctx: Context, e: Entry, with_region: bool = True, bare: bool = False,
+             where: bool = True) -> str:
+    """An entry's value with the file and line it comes from (the compared value)."""
     region = f"{ctx.region_zh(e.region)} " if with_region else ""
-    return f"{region}{ctx.value_zh(e)}（{ctx.where(e)}）"
+    loc = f"（{ctx.where(e)}）" if where else ""
+    return f"{region}{ctx.value_zh(e, bare)}{loc}"
 
 
-def _cite_en(ctx: Context, e: Entry, with_region: bool = True) -> str:
+def _cite_en(ctx: Context, e: Entry, with_region: bool = True, bare: bool = False,
+             where: bool = True) -> str:
     region = f"{ctx.region_en(e.region)} " if with_region else ""
-    return f"{region}{ctx.value_en(e)} ({ctx.where(e)})"
+    loc = f" ({ctx.where(e)})" if where else ""
+    return f"{region}{ctx.value_en(e, bare)}{loc}"
 
 
 def _exact(r: Resolved | None) -> Entry | None:
@@ -265,8 +270,16 @@ def _ordering(rep: Reporter, dim: str, order: Sequence[str] | None,
             continue
         groups = sorted({(code, tuple((d, v) for d, v in bk if d != dim)) for code, _, bk in keys})
         better_high = p.higher_is == "better"
+        present: dict[str, set[str]] = {}
         for code, rest in groups:
-            bks = [breakdown_key({**dict(rest), dim: v}) for v in values]
+            if code not in present:  # the values of dim set anywhere in the chain
+                present[code] = {v for b in ctx.bks_in_chain(code, pid) for d, v in b if d == dim}
+            if not present[code]:
+                continue  # nothing in the chain is broken down by dim: all values are equal
+            # A value set nowhere in the chain resolves exactly as `rest` does (the same
+            # fallbacks in the same order), so it shares rest's timeline.
+            bks = [breakdown_key({**dict(rest), dim: v}) if v in present[code] else rest
+                   for v in values]
             for day, res in ctx.states(code, [(pid, bk) for bk in bks]):
                 exact = [_exact(r) for r in res]
                 for i in range(len(values)):
@@ -297,10 +310,13 @@ def _ordering_diag(rep: Reporter, p: Parameter, dim: str, va: str, vb: str, a: E
     cmp_zh, need_zh = ("低于", "不低于") if better else ("高于", "不高于")
     cmp_en, need_en = ("below", "at least") if better else ("above", "at most")
     same = a.region == b.region
-    zh = (f"{p.label.zh}：{az} {_cite_zh(ctx, a, not same)} {cmp_zh} {bz} {_cite_zh(ctx, b, not same)}；"
-          f"{az}应{need_zh}{bz}（{day} 起同时有效）")
-    en = (f"{p.label.en or p.id}: {ae} {_cite_en(ctx, a, not same)} is {cmp_en} {be} "
-          f"{_cite_en(ctx, b, not same)}; {ae} should be {need_en} {be} (both in force on {day})")
+    ca_zh = _cite_zh(ctx, a, not same, where=a is not target)
+    cb_zh = _cite_zh(ctx, b, not same, where=b is not target)
+    ca_en = _cite_en(ctx, a, not same, where=a is not target)
+    cb_en = _cite_en(ctx, b, not same, where=b is not target)
+    zh = f"{p.label.zh}：{az} {ca_zh} {cmp_zh} {bz} {cb_zh}；{az}应{need_zh}{bz}（{day} 起同时有效）"
+    en = (f"{p.label.en or p.id}: {ae} {ca_en} is {cmp_en} {be} {cb_en}; "
+          f"{ae} should be {need_en} {be} (both in force on {day})")
     return rep.at(target, zh, en, severity=severity)
 
 
@@ -356,12 +372,6 @@ def _floor_pairs(rep: Reporter, kinds: frozenset[str] | None,
                         yield r.entry, f.entry, day
 
 
-def _bound_words(v: Entry, f: Entry, broken: str) -> tuple[str, str]:
-    kind_zh = {"min": "底线（不低于）", "max": "上限（不高于）"}[f.bound]
-    kind_en = {"min": "floor", "max": "ceiling"}[f.bound]
-    return kind_zh, kind_en
-
-
 def r6_floors(rep: Reporter) -> Diags:
     ctx = rep.ctx
     for v, f, day in _floor_pairs(rep, None):
@@ -370,16 +380,16 @@ def r6_floors(rep: Reporter) -> Diags:
         broken = _bound_broken(v, f)
         if broken is None or not rep.once(entry_id(v), entry_id(f)):
             continue
-        kind_zh, kind_en = _bound_words(v, f, broken)
+        kind_zh, kind_en = {"min": ("底线", "floor"), "max": ("上限", "ceiling")}[f.bound]
         what_zh = {"exact": "", "min": "本地底线", "max": "本地上限"}[v.bound]
         what_en = {"exact": "", "min": "local floor ", "max": "local ceiling "}[v.bound]
         verb_zh = "低于" if broken == "below" else "高于"
         yield rep.at(
             v,
-            f"{ctx.label_zh(v.parameter, v.breakdown_items)}：{what_zh}{ctx.value_zh(v)} {verb_zh} "
-            f"{ctx.region_zh(f.region)}的{kind_zh} {_cite_zh(ctx, f, False)}（{day} 起同时有效）",
-            f"{ctx.label_en(v.parameter, v.breakdown_items)}: {what_en}{ctx.value_en(v)} is {broken} "
-            f"the {kind_en} of {ctx.region_en(f.region)}, {_cite_en(ctx, f, False)} "
+            f"{ctx.label_zh(v.parameter, v.breakdown_items)}：{what_zh}{ctx.value_zh(v, True)} {verb_zh} "
+            f"{ctx.region_zh(f.region)}的{kind_zh} {_cite_zh(ctx, f, False, True)}（{day} 起同时有效）",
+            f"{ctx.label_en(v.parameter, v.breakdown_items)}: {what_en}{ctx.value_en(v, True)} is "
+            f"{broken} the {kind_en} of {ctx.region_en(f.region)}, {_cite_en(ctx, f, False, True)} "
             f"(both in force on {day})",
         )
 
@@ -428,14 +438,14 @@ def r18_duration_units(rep: Reporter) -> Diags:
             certain = hi_f is not None and lo_v > hi_f
         if ok or not rep.once(entry_id(v), entry_id(f)):
             continue
-        fz = f"{ctx.region_zh(f.region)}的{'底线' if f.bound == 'min' else '上限'} {_cite_zh(ctx, f, False)}"
+        fz = f"{ctx.region_zh(f.region)}的{'底线' if f.bound == 'min' else '上限'} {_cite_zh(ctx, f, False, True)}"
         fe = (f"the {'floor' if f.bound == 'min' else 'ceiling'} of {ctx.region_en(f.region)}, "
-              f"{_cite_en(ctx, f, False)}")
+              f"{_cite_en(ctx, f, False, True)}")
         rng_zh = ""
         rng_en = ""
         if f.value.unit in ("month", "year") and hi_f is not None:
-            rng_zh = f"（{ctx.value_zh(f).replace('不低于 ', '').replace('不高于 ', '')} 为 {lo_f}–{hi_f} 天）"
-            rng_en = f" ({ctx.value_en(f).replace('at least ', '').replace('at most ', '')} is {lo_f}–{hi_f} days)"
+            rng_zh = f"（{ctx.value_zh(f, True)}为 {lo_f}–{hi_f} 天）"
+            rng_en = f" ({ctx.value_en(f, True)} is {lo_f}–{hi_f} days)"
         label_zh = ctx.label_zh(v.parameter, v.breakdown_items)
         label_en = ctx.label_en(v.parameter, v.breakdown_items)
         if certain:
@@ -456,6 +466,8 @@ def r7_overlaps(rep: Reporter) -> Diags:
     ctx = rep.ctx
     for entries in ctx.ps.rules.values():
         live = sorted((e for e in entries if e.can_be_in_force), key=lambda e: e.begins or "")
+        if all(e.end is None for e in live) and len({e.begins for e in live}) == len(live):
+            continue  # open-ended entries with distinct starts supersede each other
         for j, b in enumerate(live):
             for a in live[:j]:
                 same_day = a.begins == b.begins
@@ -831,15 +843,21 @@ def r20_status_dates(rep: Reporter) -> Diags:
 
 
 # == R21: realised-rate firewall =================================================================
+@lru_cache(maxsize=65536)
+def _realised(quote: str) -> str | None:
+    m = REALISED.search(quote)
+    return m.group(0) if m else None
+
+
 def r21_realised_rates(rep: Reporter) -> Diags:
     for entries in rep.ctx.ps.rules.values():
         for e in entries:
             if e.value.kind != "ratio" or e.value.is_unknown:
                 continue
-            m = REALISED.search(e.quote)
-            if m:
-                yield rep.at(e, f"原文 “{m.group(0)}” 像是实际发生的统计数字，不是报销规则；统计数字不录入规则",
-                             f"the quote '{m.group(0)}' reads as a realised statistic, not a rule; "
+            found = _realised(e.quote)
+            if found:
+                yield rep.at(e, f"原文 “{found}” 像是实际发生的统计数字，不是报销规则；统计数字不录入规则",
+                             f"the quote '{found}' reads as a realised statistic, not a rule; "
                              "statistics are not rules")
 
 
@@ -908,14 +926,14 @@ def r24_doc_numbers(rep: Reporter) -> Diags:
         if not problems:
             continue
         if s.file not in pointers:
-            pointers[s.file] = _source_pointers(ctx, s.file)
+            pointers[s.file] = source_pointers(ctx, s.file)
         ptr = pointers[s.file].get(sid, "")
         for zh, en in problems:
             yield rep.at_file(s.file, ptr + "/doc_number", f"来源 {sid} 的文号 “{raw}” {zh}",
                               f"source {sid}: document number '{raw}' {en}")
 
 
-def _source_pointers(ctx: Context, rel: str) -> dict[str, str]:
+def source_pointers(ctx: Context, rel: str) -> dict[str, str]:
     """Source id → its JSON pointer in a sources file (read only when a problem is found)."""
     from .yamlsrc import parse_exact
 

@@ -24,10 +24,10 @@ _CN_CHARS = set(_CN_DIGITS) | set("十百千万两")
 _PERCENT_AFTER = ("%", "percent", "per cent", "个百分点", "個百分點", "百分点", "百分點")
 
 
+@lru_cache(maxsize=65536)
 def plain(d: Decimal) -> str:
     """Shortest decimal text: 60.0 → '60', 2.10 → '2.1', 2E+6 → '2000000'."""
-    text = format(d.normalize(), "f")
-    return text
+    return format(d.normalize(), "f")
 
 
 @lru_cache(maxsize=65536)
@@ -110,6 +110,7 @@ def _number_in_quote(kind: str, n: Decimal, quote: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=262144)
 def percent_written_as_ratio(n: Decimal, quote: str) -> bool:
     """A ratio n whose quote says "n%" but not "(100·n)%": 1 where 0.01 (1%) was meant."""
     text = normalise_numbers(quote)
