@@ -54,7 +54,7 @@ IDENT = word(LOWER, WORD, 5)
 VALUE_ID = word(WORD, WORD, 4)
 PARAM_ID = st.lists(word(WORD, WORD, 3), min_size=0, max_size=2).flatmap(
     lambda parts: word(LOWER, WORD, 4).map(lambda head: ".".join([head, *parts])))
-SOURCE_ID = word(WORD, WORD + ".-", 8)
+SOURCE_ID = word(LOWER + "0123456789", WORD + ".-", 8)
 DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
 FULL_DATE = DAYS.map(dt.date.isoformat)
 PARTIAL_DATE = st.one_of(
