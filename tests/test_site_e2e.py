@@ -1,0 +1,457 @@
+"""The built site end to end: `policykit build` once per session, served on localhost,
+checked as files (links, sizes, no external references) and in headless Chromium
+(Debian's /usr/bin/chromium through Playwright).
+
+The data is a copy of policies/ plus one hostile region (441700) whose name, catalogue
+label, source title and quote carry `<script>` and `|`, so the same build shows both the
+real seed values and that hostile text renders as text. Screenshots go to
+test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from conftest import POLICIES, REPO, run_cli
+
+AS_OF = "2025-06-30"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+EVIL = "<script>alert(1)</script>"
+
+EVIL_CATALOGUE = f"""
+  test.injected:
+    label: {{zh: "{EVIL}|注入标签", en: injected label}}
+    description: {{zh: "说明 <img src=x onerror=alert(5)> | 竖线", en: injected}}
+    area: other
+    scheme: general
+    type: ratio
+    unit: {{zh: "比例<b>", en: share}}
+    comparable: true
+"""
+EVIL_REGION = f"""\
+region:
+  code: "441700"
+  name: {{zh: "{EVIL}|阳江测试", en: "Test <i>"}}
+  level: prefecture
+  parent: "440000"
+  note: "备注 <script>alert(2)</script> | a | b"
+rules:
+  - parameter: resident.inpatient.ratio
+    breakdown: {{hospital_level: level1}}
+    history:
+      - status: in_force
+        start: "2022-01-01"
+        ratio: 0.8
+        source: evil-source
+        quote: "<script>alert(3)</script> 一级医院80% | x"
+  - parameter: test.injected
+    history:
+      - status: in_force
+        start: "2023-01"
+        ratio: 0.5
+        source: evil-source
+        quote: "注入 50% <img src=x onerror=alert(4)>"
+        note: "<b>不加粗</b>"
+"""
+EVIL_SOURCES = f"""\
+sources:
+  - id: evil-source
+    title: "标题 {EVIL} | 竖线"
+    issuer: "发文机关 <b>"
+    kind: notice
+    url: "https://example.org/a?b=1&c=\\"onmouseover=alert(6)"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class BuiltSite:
+    out: Path
+    url: str
+    stderr: str
+    pages: dict[str, str] = field(default_factory=dict)   # relative path → HTML
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    """Build once, serve on 127.0.0.1 with a site_url matching the served address."""
+    work = tmp_path_factory.mktemp("site")
+    data = work / "policies"
+    shutil.copytree(POLICIES, data)
+    with (data / "catalogue.yaml").open("a", encoding="utf-8") as f:
+        f.write(EVIL_CATALOGUE)
+    evil = data / "regions" / "440000-广东省" / "441700-测试"
+    evil.mkdir()
+    (evil / "region.yaml").write_text(EVIL_REGION, encoding="utf-8")
+    (evil / "sources.yaml").write_text(EVIL_SOURCES, encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    out = work / "site"
+    result = run_cli("build", str(data), "--out", str(out), "--site-url", url, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+             for p in out.rglob("*.html")}
+    try:
+        yield BuiltSite(out, url, result.stderr, pages)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- the built files ------------------------------------------------------------------------
+def test_strict_build_without_warnings(built: BuiltSite) -> None:
+    assert "mkdocs:" not in built.stderr          # no mkdocs warning was reported
+    assert "已构建网站" in built.stderr
+    for rel in ("index.html", "regions/441800/index.html", "compare/index.html",
+                "changes/index.html", "feed.xml", "api/v1/index.json",
+                "api/v1/regions/441800.json", "downloads/values.csv", "downloads/policykit.xlsx",
+                "search/search_index.json", "format/index.html", "rules/index.html"):
+        assert (built.out / rel).is_file(), rel
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []     # (tag, attribute, value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "srcset", "action", "poster", "data") and value:
+                self.refs.append((tag, name, value))
+
+
+def test_every_link_resolves_and_nothing_is_loaded_from_elsewhere(built: BuiltSite) -> None:
+    broken, external = [], []
+    for rel, html in built.pages.items():
+        parser = _Refs()
+        parser.feed(html)
+        base = built.url + rel
+        for tag, attr, value in parser.refs:
+            target = urljoin(base, value)
+            parts = urlsplit(target)
+            if not target.startswith(built.url):
+                # Only a plain link to a source document may point elsewhere.
+                if not (tag == "a" and attr == "href" and parts.scheme in ("http", "https")):
+                    external.append((rel, tag, value))
+                continue
+            path = unquote(parts.path[len(urlsplit(built.url).path):])
+            f = built.out / path
+            if path == "" or path.endswith("/"):
+                f = f / "index.html"
+            if not f.is_file():
+                broken.append((rel, value))
+    assert not external, external[:10]
+    assert not broken, broken[:10]
+
+
+def test_pages_are_small_and_search_index_is_bounded(built: BuiltSite) -> None:
+    sizes = {rel: len(html.encode("utf-8")) for rel, html in built.pages.items()}
+    assert max(sizes.values()) < 200_000, max(sizes.items(), key=lambda kv: kv[1])
+    index = (built.out / "search" / "search_index.json").stat().st_size
+    assert index < 5_000_000
+
+
+def test_feed_parses_as_atom(built: BuiltSite) -> None:
+    with urlopen(built.url + "feed.xml") as r:           # served, as a reader would get it
+        data = r.read()
+    ns = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(data)
+    assert root.tag == f"{ns}feed"
+    entries = root.findall(f"{ns}entry")
+    assert entries
+    for e in entries:
+        assert e.findtext(f"{ns}id") and e.findtext(f"{ns}title")
+        href = e.find(f"{ns}link").get("href")  # type: ignore[union-attr]
+        assert href is not None and href.startswith(built.url)
+    assert '<link rel="alternate" type="application/atom+xml"' in built.pages["index.html"]
+
+
+def test_hostile_text_is_escaped_in_the_html(built: BuiltSite) -> None:
+    for rel, html in built.pages.items():
+        assert "<script>alert(" not in html, rel
+        assert "<img src=x" not in html, rel
+        assert "onmouseover=alert" not in html.replace("&quot;onmouseover=alert", ""), rel
+    region = built.pages["regions/441700/index.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;|阳江测试" in region
+
+
+# -- in the browser -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class Watched:
+    page: Any
+    requests: list[str]
+    errors: list[str]
+    dialogs: list[str]
+
+
+def open_page(browser: Any, built: BuiltSite, path: str, width: int = 1280,
+              height: int = 900) -> Watched:
+    """A fresh page that records every request (and blocks any that leave localhost),
+    console errors, page errors and dialogs."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  locale="zh-CN", service_workers="block")
+    page = context.new_page()
+    w = Watched(page, [], [], [])
+
+    def route(r: Any) -> None:
+        w.requests.append(r.request.url)
+        if r.request.url.startswith(built.url):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: w.errors.append(str(e)))
+
+    def dialog(d: Any) -> None:
+        w.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.goto(built.url + path)
+    page.wait_for_load_state("networkidle")
+    return w
+
+
+def shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_clean(w: Watched, built: BuiltSite) -> None:
+    outside = [u for u in w.requests if not u.startswith(built.url)]
+    assert not outside, outside
+    assert not w.errors, w.errors
+    assert not w.dialogs, w.dialogs
+
+
+@pytest.mark.browser
+def test_home_loads_clean_on_desktop_and_phone(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "")
+    assert "各地医保政策比较" in w.page.locator("h1").inner_text()
+    assert w.page.get_by_role("link", name="清远市").first.is_visible()
+    assert any(u.endswith("search/search_index.json") for u in w.requests)
+    shot(w.page, "home-desktop")
+    assert_clean(w, built)
+    w.page.context.close()
+    m = open_page(browser, built, "", width=390, height=844)
+    shot(m.page, "home-mobile")
+    assert_clean(m, built)
+    m.page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["", "regions/441800/", "regions/441900/",
+                                  "compare/resident.inpatient.ratio/", "changes/",
+                                  "regions/441700/"])
+def test_phone_width_has_no_horizontal_scrolling(browser: Any, built: BuiltSite,
+                                                 path: str) -> None:
+    w = open_page(browser, built, path, width=390, height=844)
+    sw, cw = w.page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sw <= cw, (path, sw, cw)
+    assert_clean(w, built)
+    w.page.context.close()
+
+
+@pytest.mark.browser
+def test_search_finds_a_city_by_its_chinese_name(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "")
+    page = w.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("清远")
+    box.press("End")                          # Material reads the query on key-up
+    hit = page.locator(".md-search-result__item").filter(has_text="清远市").first
+    hit.wait_for(state="visible")
+    assert "清远市" in hit.inner_text()
+    # A rule is found by its Chinese label too.
+    box.fill("住院报销比例")
+    box.press("End")
+    page.locator(".md-search-result__item").filter(has_text="住院报销比例").first.wait_for(
+        state="visible")
+    shot(page, "search-desktop")
+    assert_clean(w, built)
+    w.page.context.close()
+
+
+@pytest.mark.browser
+def test_region_page_shows_a_value_with_its_source(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "regions/441800/")
+    page = w.page
+    row = page.locator("tr#r-resident\\.inpatient\\.ratio--level1")
+    assert "一级医院" in row.inner_text() and "90%" in row.inner_text()
+    assert "2021-08-24 时有效（起始日期不详）" in row.inner_text()
+    quote = row.locator("details.pk-src blockquote")
+    assert not quote.is_visible()             # the quote is there on demand
+    row.locator("details.pk-src summary").click()
+    assert quote.is_visible()
+    assert "一级医院90%" in quote.inner_text()
+    assert "努力提高医疗保障水平" in row.locator("details.pk-src").inner_text()
+    # Inherited floor, shown with the region it comes from.
+    assert "不低于 70%" in page.locator("body").inner_text()
+    shot(page, "region-desktop")
+    assert_clean(w, built)
+    w.page.context.close()
+    m = open_page(browser, built, "regions/441800/", width=390, height=844)
+    shot(m.page, "region-mobile")
+    assert_clean(m, built)
+    m.page.context.close()
+
+
+def column_texts(page: Any, col: int) -> list[str]:
+    return [t.strip() for t in page.locator(f"table#pk-cmp tbody tr td:nth-child({col})")
+            .all_inner_texts()]
+
+
+@pytest.mark.browser
+def test_sorting_a_comparison_table_reorders_it(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "compare/maternity.contribution.rate/")
+    page = w.page
+    header = page.locator("table#pk-cmp thead th").nth(1)
+    header.locator("button").click()
+    first_up = column_texts(page, 1)
+    values_up = column_texts(page, 2)
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert first_up[0].startswith("东莞市") and values_up[0].startswith("0.7%")
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    values_down = column_texts(page, 2)
+    assert values_down[0].startswith("1%") and values_down[-1].startswith("0.7%")
+    # Sorting by region name (Chinese collation) also works and is stable to repeat.
+    page.locator("table#pk-cmp thead th").nth(0).locator("button").click()
+    names = column_texts(page, 1)
+    assert sorted(names) != names or len(names) > 1
+    assert_clean(w, built)
+    w.page.context.close()
+
+
+@pytest.mark.browser
+def test_chart_renders(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "compare/resident.fiscal_subsidy/")
+    chart = w.page.locator("svg.pk-chart").first
+    chart.wait_for(state="visible")
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 80
+    assert chart.locator("line, rect").count() > 5
+    assert "全国" in w.page.locator(".pk-legend").first.inner_text()
+    chart.screenshot(path=str(ARTIFACTS / "chart.png"))
+    shot(w.page, "compare-desktop")
+    assert_clean(w, built)
+    w.page.context.close()
+    m = open_page(browser, built, "compare/resident.inpatient.ratio/", width=390, height=844)
+    shot(m.page, "compare-mobile")
+    assert_clean(m, built)
+    m.page.context.close()
+
+
+@pytest.mark.browser
+def test_year_selector_shows_values_of_that_year(browser: Any, built: BuiltSite) -> None:
+    w = open_page(browser, built, "compare/resident.inpatient.ratio/")
+    page = w.page
+    form = page.locator("form.pk-when")
+    assert form.is_visible()                       # shown once the script runs
+    row = page.locator("table#pk-cmp tbody tr").filter(has_text="阳江测试")
+    assert "80%" in row.locator("td").nth(1).inner_text()
+    form.locator("select[name=year]").select_option("2021-12-31")
+    assert "未收录" in row.locator("td").nth(1).inner_text()     # starts 2022-01-01
+    assert page.locator(".pk-day").inner_text() == "2021-12-31"
+    form.locator("input[name=day]").fill("2022-01-01")
+    form.locator("input[name=day]").dispatch_event("change")
+    assert "80%" in row.locator("td").nth(1).inner_text()
+    assert_clean(w, built)
+    w.page.context.close()
+
+
+@pytest.mark.browser
+def test_injected_script_renders_as_text(browser: Any, built: BuiltSite) -> None:
+    for path in ("regions/441700/", "compare/test.injected/", "compare/resident.inpatient.ratio/",
+                 "regions/440000/", "changes/"):
+        w = open_page(browser, built, path)
+        page = w.page
+        body = page.locator("body").inner_text()
+        assert EVIL in body or "alert(" in body, path
+        executable = page.evaluate(
+            "Array.from(document.scripts).filter(s => !s.type || s.type.includes('javascript'))"
+            ".map(s => s.textContent).join('\\n')")
+        assert "alert(" not in executable, path
+        assert page.locator("img[src=x]").count() == 0
+        assert not w.dialogs
+        if path == "regions/441700/":
+            assert page.locator("h1").inner_text().rstrip("¶") == f"{EVIL}|阳江测试"
+            row = page.locator("tr#r-resident\\.inpatient\\.ratio--level1")
+            row.locator("details.pk-src summary").click()
+            assert row.locator("details.pk-src blockquote").inner_text() == \
+                "<script>alert(3)</script> 一级医院80% | x"
+            shot(page, "injected-desktop")
+        assert_clean(w, built)
+        w.page.context.close()
+
+
+@pytest.mark.browser
+def test_chinese_renders_with_a_cjk_font_not_boxes(browser: Any, built: BuiltSite) -> None:
+    """Missing glyphs all render as the same box: two different characters drawn in the
+    page's font must give different pixels, and differ from an unassigned code point."""
+    w = open_page(browser, built, "regions/441800/")
+    same = w.page.evaluate("""() => {
+        const font = '32px ' + getComputedStyle(document.body).fontFamily;
+        const draw = ch => {
+            const c = document.createElement('canvas');
+            c.width = 40; c.height = 40;
+            const x = c.getContext('2d');
+            x.font = font; x.fillText(ch, 2, 32);
+            return Array.from(x.getImageData(0, 0, 40, 40).data).join(',');
+        };
+        const a = draw('清'), b = draw('远'), box = draw(String.fromCodePoint(0x10FFFD));
+        return [a === b, a === box, b === box];
+    }""")
+    assert same == [False, False, False]
+    assert_clean(w, built)
+    w.page.context.close()
