@@ -31,7 +31,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--format", choices=["yaml", "json", "table"], default="yaml")
     p.add_argument("--all", action="store_true",
                    help="表格中也列出统计、目标等非规则数字 / table: show every figure")
-    p.add_argument("--root", default="policies", help="政策数据文件夹 policy folder (default: policies)")
+    p.add_argument("--root", default=None,
+                   help="政策数据文件夹（缺省：当前目录或上级目录中的 policies）/ policy folder "
+                        "(default: policies/ in the current folder or a parent)")
     p.add_argument("--catalogue", metavar="PATH", help="参数目录 (default: ROOT/catalogue.yaml)")
     p.add_argument("--write", action="store_true",
                    help="把草稿追加到该地区的 region.yaml / append the drafts to the region file")
@@ -63,6 +65,15 @@ def _default_source_id(root: Path, file: Path) -> str:
     return f"draft-{slug}" if slug else "draft"
 
 
+def _find_root() -> Path:
+    """policies/ here or in a parent folder, so the command works from any subfolder."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "policies" / "catalogue.yaml").is_file():
+            return folder / "policies"
+    return Path("policies")
+
+
 def run(args: argparse.Namespace) -> int:
     from .extract.errors import EXIT_USAGE, ExtractError
 
@@ -90,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     from .extract.render import to_json, to_table, to_yaml
     from .extract.text import DEFAULT_MAX_BYTES
 
-    root = Path(args.root)
+    root = Path(args.root) if args.root else _find_root()
     file = Path(args.file)
     if args.region is not None and not re.fullmatch(r"\d{6}", args.region):
         raise ExtractError("E_EXTRACT_USAGE", f"地区代码 {args.region} 应为 6 位数字",

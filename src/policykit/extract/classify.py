@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from .figures import Figure
@@ -188,7 +189,8 @@ class Clause:
     end: int
 
 
-def clauses(text: str, s0: int, s1: int) -> list[Clause]:
+@lru_cache(maxsize=4096)
+def clauses(text: str, s0: int, s1: int) -> tuple[Clause, ...]:
     out = []
     start = s0
     # A colon between digits is a ratio (2:1), not a clause break.
@@ -199,7 +201,7 @@ def clauses(text: str, s0: int, s1: int) -> list[Clause]:
         start = pos + 1
     if start < s1:
         out.append(Clause(start, s1))
-    return out
+    return tuple(out)
 
 
 def _find(words: str, text: str, a: int, b: int) -> list[int]:
@@ -287,14 +289,13 @@ def _score(c: Concept, f: Figure, text: str, s0: int, s1: int, own: Clause,
 def _dimension_values(dim: str, text: str, a: int, b: int, nearest_to: int) -> list[str]:
     words = DIMENSION_WORDS.get(dim, {})
     found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max(0, b - a))
     for value, pattern in words.items():
         for m in re.finditer(pattern, text[a:b]):
-            span = (a + m.start(), a + m.end())
-            if any(x < span[1] and span[0] < y for x, y in taken):
+            if any(taken[m.start():m.end()]):
                 continue  # 低保 inside 低保边缘 was already read
-            taken.append(span)
-            found.append((span[0], value))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+            found.append((a + m.start(), value))
     if not found:
         return []
     if dim in SENTENCE_DIMENSIONS:

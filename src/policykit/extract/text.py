@@ -458,14 +458,30 @@ def parse_document(original: str, *, path: str = "<text>", encoding: str = "utf-
     return Document(path, kind, encoding, original, clean, simple, glosses)
 
 
+# A sentence longer than this is cut (at a comma if there is one): every figure is
+# read against its sentence, so an unpunctuated megabyte must not be one sentence.
+MAX_SENTENCE = 600
+
+
 def sentences(text: str) -> Sequence[tuple[int, int]]:
     """Sentence spans: split at 。！？; and line ends (a heading or list item is a sentence)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in re.finditer(r"[。!?;\n]", text):
         if m.start() > start:
-            spans.append((start, m.start()))
+            spans.extend(_bounded(text, start, m.start()))
         start = m.end()
     if start < len(text):
-        spans.append((start, len(text)))
+        spans.extend(_bounded(text, start, len(text)))
     return spans
+
+
+def _bounded(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    while b - a > MAX_SENTENCE:
+        cut = text.rfind(",", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+        cut = cut + 1 if cut > 0 else a + MAX_SENTENCE
+        out.append((a, cut))
+        a = cut
+    out.append((a, b))
+    return out
