@@ -85,6 +85,16 @@ def _cite_en(ctx: Context, e: Entry, with_region: bool = True, bare: bool = Fals
     return f"{region}{ctx.value_en(e, bare)}{loc}"
 
 
+def _rel_zh(ctx: Context, e: Entry, target: Entry) -> str:
+    """An entry cited in a diagnostic located at `target`: its region when it differs,
+    its file and line unless it is the target itself."""
+    return _cite_zh(ctx, e, e.region != target.region, where=e is not target)
+
+
+def _rel_en(ctx: Context, e: Entry, target: Entry) -> str:
+    return _cite_en(ctx, e, e.region != target.region, where=e is not target)
+
+
 def _exact(r: Resolved | None) -> Entry | None:
     """The resolved entry when it is an exact, known value."""
     if r is None or r.entry.bound != "exact" or r.entry.value.is_unknown:
@@ -122,15 +132,15 @@ def _sum_identity(rep: Reporter, rule_id: str) -> Diags:
                     continue
                 own = [r for r in res if r is not None and r.origin == code]
                 target = own[0].entry
-                parts_zh = " + ".join(f"{ctx.label_zh(e.parameter)} {_cite_zh(ctx, e)}"
+                parts_zh = " + ".join(f"{ctx.label_zh(e.parameter)} {_rel_zh(ctx, e, target)}"
                                       for e in es[1:])
-                parts_en = " + ".join(f"{ctx.label_en(e.parameter)} {_cite_en(ctx, e)}"
+                parts_en = " + ".join(f"{ctx.label_en(e.parameter)} {_rel_en(ctx, e, target)}"
                                       for e in es[1:])
                 yield rep.at(
                     target,
-                    f"{ctx.label_zh(total)} {_cite_zh(ctx, es[0])} 不等于各部分之和 {parts_zh} = "
+                    f"{ctx.label_zh(total)} {_rel_zh(ctx, es[0], target)} 不等于各部分之和 {parts_zh} = "
                     f"{num(summed)}（{day} 起同时有效）",
-                    f"{ctx.label_en(total)} {_cite_en(ctx, es[0])} is not the sum of its parts "
+                    f"{ctx.label_en(total)} {_rel_en(ctx, es[0], target)} is not the sum of its parts "
                     f"{parts_en} = {num(summed)} (all in force on {day})",
                 )
 
@@ -144,7 +154,7 @@ def r15_funding_identity(rep: Reporter) -> Diags:
     ctx = rep.ctx
     for late, on_time in LATE_NOT_CHEAPER:
         if _params(ctx, late, on_time):
-            yield from _pair_order(rep, on_time, late, "late")
+            yield from _pair_order(rep, on_time, late, "late", blame="high")
 
 
 # == R2: stated deltas reconcile ========================================================
@@ -381,7 +391,7 @@ def r6_floors(rep: Reporter) -> Diags:
         if broken is None or not rep.once(entry_id(v), entry_id(f)):
             continue
         kind_zh, kind_en = {"min": ("底线", "floor"), "max": ("上限", "ceiling")}[f.bound]
-        what_zh = {"exact": "", "min": "本地底线", "max": "本地上限"}[v.bound]
+        what_zh = {"exact": "", "min": "本地底线 ", "max": "本地上限 "}[v.bound]
         what_en = {"exact": "", "min": "local floor ", "max": "local ceiling "}[v.bound]
         verb_zh = "低于" if broken == "below" else "高于"
         yield rep.at(
@@ -490,8 +500,9 @@ def r7_overlaps(rep: Reporter) -> Diags:
 
 
 # == R8: deductible ≤ cap ======================================================================
-def _pair_order(rep: Reporter, low: str, high: str, kind: str) -> Diags:
-    """On every date, the value of `low` must not exceed the value of `high`."""
+def _pair_order(rep: Reporter, low: str, high: str, kind: str, blame: str = "low") -> Diags:
+    """On every date, the value of `low` must not exceed the value of `high`; the
+    diagnostic is at the `blame` side (when that value is the region's own)."""
     ctx = rep.ctx
     p_low, p_high = ctx.param(low), ctx.param(high)
     if p_low is None or p_high is None:
@@ -508,19 +519,22 @@ def _pair_order(rep: Reporter, low: str, high: str, kind: str) -> Diags:
                     continue
                 if not certainly_below(b.value, a.value) or not rep.once(entry_id(a), entry_id(b)):
                     continue
-                target = a if rl.origin == code else b
+                if blame == "low":
+                    target = a if rl.origin == code else b
+                else:
+                    target = b if rh.origin == code else a
                 la, lb = ctx.label_zh(low, a.breakdown_items), ctx.label_zh(high, b.breakdown_items)
                 ea, eb = ctx.label_en(low, a.breakdown_items), ctx.label_en(high, b.breakdown_items)
+                az, bz = _rel_zh(ctx, a, target), _rel_zh(ctx, b, target)
+                ae, be = _rel_en(ctx, a, target), _rel_en(ctx, b, target)
                 if kind == "late":
-                    zh = (f"{lb} {_cite_zh(ctx, b)} 低于 {la} {_cite_zh(ctx, a)}：集中缴费期后参保的金额"
+                    zh = (f"{lb} {bz} 低于 {la} {az}：集中缴费期后参保的金额"
                           f"不应低于按时参保的个人缴费（{day} 起同时有效）")
-                    en = (f"{eb} {_cite_en(ctx, b)} is below {ea} {_cite_en(ctx, a)}: paying late "
+                    en = (f"{eb} {be} is below {ea} {ae}: paying late "
                           f"should not cost less than paying on time (both in force on {day})")
                 else:
-                    zh = (f"{la} {_cite_zh(ctx, a)} 高于 {lb} {_cite_zh(ctx, b)}"
-                          f"（{day} 起同时有效）")
-                    en = (f"{ea} {_cite_en(ctx, a)} is above {eb} {_cite_en(ctx, b)} "
-                          f"(both in force on {day})")
+                    zh = f"{la} {az} 高于 {lb} {bz}（{day} 起同时有效）"
+                    en = f"{ea} {ae} is above {eb} {be} (both in force on {day})"
                 yield rep.at(target, zh, en)
 
 
@@ -580,10 +594,10 @@ def _reduction_vs_local(rep: Reporter, reduction: str, local: str) -> Diags:
             if red.value.mode != "pp" or n is None or sl is None or loc.value.kind != "ratio":
                 continue
             if n / 100 > sl[1] and rep.once(entry_id(red), entry_id(loc)):
-                yield rep.at(red, f"降低 {num(n)} 个百分点大于本地报销比例 {_cite_zh(ctx, loc)}，"
+                yield rep.at(red, f"降低 {num(n)} 个百分点大于本地报销比例 {_rel_zh(ctx, loc, red)}，"
                                   f"异地报销比例将小于 0（{day} 起同时有效）",
                              f"a reduction of {num(n)} points exceeds the local ratio "
-                             f"{_cite_en(ctx, loc)}: the off-site ratio would be negative "
+                             f"{_rel_en(ctx, loc, red)}: the off-site ratio would be negative "
                              f"(both in force on {day})")
 
 
@@ -600,10 +614,10 @@ def _computed_offsite(rep: Reporter, reduction: str, offsite: str) -> Diags:
             if o.obtained == "stated" or red.value.mode != "unknown":
                 continue
             if rep.once(entry_id(o)):
-                yield rep.at(o, f"异地报销比例是推算的（{o.obtained}），但降低方式未知 {_cite_zh(ctx, red)}："
+                yield rep.at(o, f"异地报销比例是推算的（{o.obtained}），但降低幅度 {_rel_zh(ctx, red, o)} 的方式未知："
                                 "不知道是百分点还是相对比例，不能计算",
-                             f"the off-site ratio is {o.obtained}, but the reduction's mode is "
-                             f"unknown {_cite_en(ctx, red)}: points or relative is not known, so it "
+                             f"the off-site ratio is {o.obtained}, but the mode of the reduction "
+                             f"{_rel_en(ctx, red, o)} is unknown: points or relative is not known, so it "
                              "cannot be computed")
 
 
@@ -661,8 +675,16 @@ def _date_in_quote(day: str, quote: str) -> bool:
                                    f"{m}月{d}日"))
 
 
+def p_type(p: Parameter | None) -> str | None:
+    return p.type if p is not None else None
+
+
 def r13_quotes_state_numbers(rep: Reporter) -> Diags:
-    for entries in rep.ctx.ps.rules.values():
+    ctx = rep.ctx
+    for (_, pid, _), entries in ctx.ps.rules.items():
+        p = ctx.param(pid)
+        # a share declared as a plain number is written as a percentage too
+        share = p is not None and p.type in ("number", "amount") and _is_share_unit(p)
         for e in entries:
             if e.obtained != "stated":
                 continue
@@ -673,7 +695,7 @@ def r13_quotes_state_numbers(rep: Reporter) -> Diags:
                                  f"the quote does not contain the date {v.text}; mark a value "
                                  "that is not printed as obtained: inferred with a derivation")
                 continue
-            kind = v.kind
+            kind = "ratio" if share and v.kind == p_type(p) else v.kind
             for n in v.numbers():
                 if not number_in_quote(kind, n, e.quote):
                     shown = pct(n) if kind == "ratio" else plain(n)
@@ -743,10 +765,10 @@ def r16_notice_year(rep: Reporter) -> Diags:
                 n, f = below[0]
                 yield rep.at(
                     e, f"参保年度 {y} 的 {ctx.value_zh(e)} 低于 {ctx.region_zh(f.region)} 通知年度 {n} 的标准 "
-                       f"{_cite_zh(ctx, f, False)}" + ("" if severity == "warning" else
+                       f"{_cite_zh(ctx, f, False, True)}" + ("" if severity == "warning" else
                                                      f"（但不低于通知年度 {2 * y - 1 - n} 的标准；请核对省里采用的年度对应关系）"),
                     f"{ctx.value_en(e)} for coverage year {y} is below {ctx.region_en(f.region)}'s "
-                    f"notice-year {n} standard {_cite_en(ctx, f, False)}" + (
+                    f"notice-year {n} standard {_cite_en(ctx, f, False, True)}" + (
                         "" if severity == "warning" else
                         f" (but meets the notice-year {2 * y - 1 - n} standard; check which mapping "
                         "the province uses)"),
@@ -886,11 +908,11 @@ def _superseded(rep: Reporter, rule_id: str) -> Diags:
                         target = p if rp.origin == code else f
                         yield rep.at(
                             target,
-                            f"{ctx.label_zh(flag)} 为 {'是' if trigger else '否'} {_cite_zh(ctx, f)}，"
-                            f"但 {ctx.label_zh(pid, p.breakdown_items)} 仍为 {_cite_zh(ctx, p)}"
+                            f"{ctx.label_zh(flag)}：{_rel_zh(ctx, f, target)}，"
+                            f"但{ctx.label_zh(pid, p.breakdown_items)}仍为 {_rel_zh(ctx, p, target)}"
                             f"（{day} 起同时有效）",
-                            f"{ctx.label_en(flag)} is {'yes' if trigger else 'no'} {_cite_en(ctx, f)}, "
-                            f"but {ctx.label_en(pid, p.breakdown_items)} is still {_cite_en(ctx, p)} "
+                            f"{ctx.label_en(flag)}: {_rel_en(ctx, f, target)}, "
+                            f"but {ctx.label_en(pid, p.breakdown_items)} is still {_rel_en(ctx, p, target)} "
                             f"(both in force on {day})")
 
 
