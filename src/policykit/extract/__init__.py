@@ -1,5 +1,6 @@
 """`policykit extract`: propose draft rule entries, with verbatim quotes, from a document.
 
+    >>> from pathlib import Path
     >>> from policykit.extract import extract, load_catalogue
     >>> cat = load_catalogue(Path("policies/catalogue.yaml"))
     >>> [p.parameter for p in extract("城乡居民住院报销比例为:一级医院90%", cat) if p.is_rule]

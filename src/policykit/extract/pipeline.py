@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -91,7 +91,6 @@ class Extraction:
     source_id: str
     document_date: str | None
     proposals: tuple[Proposal, ...]
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def rules(self) -> tuple[Proposal, ...]:
