@@ -19,7 +19,8 @@ from policykit.schemadefs import render
 
 INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
 # E_READ needs a file the OS refuses to read, which root (CI) can always read.
-UNREACHABLE_IN_EXAMPLES = {"E_READ", "E_TOO_LARGE", "E_SYMLINK"}
+# E_TOO_LARGE and E_SYMLINK are built at test time below; E_DRAFT is a warning (exit 0).
+UNREACHABLE_IN_EXAMPLES = {"E_READ", "E_TOO_LARGE", "E_SYMLINK", "E_DRAFT"}
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
@@ -180,3 +181,19 @@ def test_format_guide_example_is_valid(tmp_path: Path) -> None:
     target.write_text(block, encoding="utf-8")
     res = run_cli("validate", str(root))
     assert res.returncode == 0, res.stdout
+
+
+def test_extract_drafts_are_reported_until_confirmed(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    f = root / "regions" / "440000" / "441800" / "region.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("status: in_force", "status: draft").replace(
+        "        source: qy-2021\n", f"        source: qy-2021\n        note: {codes.EXTRACT_MARKER}\n"),
+        encoding="utf-8")
+    res = run_cli("check", "policies", cwd=tmp_path)
+    assert res.returncode == 0
+    assert res.stdout.startswith(
+        "policies/regions/440000/441800/region.yaml:10:17: E_DRAFT warning ")
+    assert run_cli("check", "policies", "--strict", cwd=tmp_path).returncode == 1
+    f.write_text(text.replace("status: in_force", "status: draft"), encoding="utf-8")
+    assert "E_DRAFT" not in run_cli("check", "policies", cwd=tmp_path).stdout

@@ -127,9 +127,9 @@ class CommandModule(Protocol):
 
 def _command_modules() -> list[CommandModule]:
     # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
-    from . import cli_build, cli_checks, cli_diff, cli_export, cli_show
+    from . import cli_build, cli_checks, cli_diff, cli_export, cli_extract, cli_show
 
-    return [cli_show, cli_diff, cli_export, cli_build, cli_checks]
+    return [cli_show, cli_diff, cli_export, cli_build, cli_checks, cli_extract]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

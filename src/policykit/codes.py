@@ -128,7 +128,15 @@ CODES: dict[str, Code] = {c.code: c for c in [
        "an entry obtained as {obtained} needs a derivation saying how"),
     _c("E_NO_CATALOGUE", "缺少参数目录", "No catalogue",
        "在 {root} 下找不到 catalogue.yaml", "no catalogue.yaml found under {root}"),
+    _c("E_DRAFT", "待确认的提取草稿", "Unconfirmed extract draft",
+       "条目由 policykit extract 生成，尚待人工核对原文（核对后改写 status 并删去备注中的“{marker}”）",
+       "entry proposed by policykit extract awaits review (then set its real status and remove "
+       "'{marker}' from its note)", severity="warning"),
 ]}
+
+# The note `policykit extract --write` puts on every draft it writes; `check` warns
+# about such entries until a person confirms them and removes the marker.
+EXTRACT_MARKER = "policykit extract 自动提取，待人工核对"
 
 
 def make(code: str, file: str, pointer: str, /, **params: object) -> Diagnostic:

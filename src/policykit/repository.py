@@ -314,6 +314,8 @@ class _Builder:
             self.add("E_END_BEFORE_START", rel, f"{eptr}/end", start=e.observed, end=e.end)
         if e.status == "repealed" and e.end is None:
             self.add("E_REPEALED_NO_END", rel, f"{eptr}/status")
+        if e.status == "draft" and e.note is not None and e.note.startswith(codes.EXTRACT_MARKER):
+            self.add("E_DRAFT", rel, f"{eptr}/status", marker=codes.EXTRACT_MARKER)
         if e.obtained in ("inferred", "derived") and not e.derivation:
             self.add("E_DERIVATION", rel, f"{eptr}/obtained", obtained=e.obtained)
         return bad

@@ -9,6 +9,8 @@ double-quoted scalar, with the line separators YAML would fold escaped.
 
 from __future__ import annotations
 
+from ..codes import EXTRACT_MARKER
+
 import json
 import re
 import unicodedata
@@ -90,7 +92,7 @@ def entry_lines(p: Proposal, source_id: str, indent: str) -> list[str]:
     lines.append(f"{pad}source: {source_id}")
     lines.append(f"{pad}quote: {_q(p.quote)}")
     lines.append(f"{pad}confidence: {p.confidence}")
-    note = "policykit extract 自动提取，待人工核对"
+    note = EXTRACT_MARKER
     if p.notes:
         note += "；" + "；".join(p.notes)
     lines.append(f"{pad}note: {_q(note)}")
