@@ -15,9 +15,18 @@ from typing import Any
 
 from .apischema import DEFAULT_BASE_URL
 from .atomic import atomic_output
-from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit, export_api
+from .export import (
+    API_DIR,
+    DOWNLOADS_DIR,
+    ExportError,
+    as_of_date,
+    base_url_of,
+    data_commit,
+    export_api,
+)
 from .repository import load_tree
-from .tables import DOWNLOADS_DIR, export_tables
+
+# pandas (via .tables) costs a second to import: it is imported only when exporting.
 
 
 def add_parser(sub: Any) -> None:
@@ -78,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         with atomic_output(out) as staging:
             n = export_api(ps, staging, as_of, base_url, commit)
             if not args.no_tables:
+                from .tables import export_tables
+
                 n += export_tables(ps, staging, as_of, commit)
     except ExportError as exc:
         print(f"policykit: {exc}", file=sys.stderr)

@@ -35,6 +35,7 @@ from .policyset import PolicySet
 from .timeline import Resolved
 
 API_DIR = f"api/{apischema.API_VERSION}"
+DOWNLOADS_DIR = "downloads"
 SAFE_CODE = re.compile(r"^\d{6}$")
 SAFE_PARAMETER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # A region's own breakdowns of one parameter, and its (breakdown, value in force) pairs.

@@ -33,11 +33,10 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from .atomic import write_bytes
 from .display import STATUS_ZH, breakdown_zh, entry_value_zh, num
-from .export import parameter_path
+from .export import DOWNLOADS_DIR, parameter_path
 from .model import Breakdown, Entry, value_to_plain
 from .policyset import PolicySet
 
-DOWNLOADS_DIR = "downloads"
 #: Above this many change dates a wide table gets one column per year instead.
 MAX_DATE_COLUMNS = 40
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
