@@ -25,6 +25,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +129,26 @@ class Change:
 
 
 # -- canonical forms ------------------------------------------------------------------
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _compared_fields(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = (tuple(f.name for f in fields(cls) if f.compare)
+                        if is_dataclass(cls) else None)
+    return _FIELDS[cls]
+
+
 def canonical(x: Any) -> Any:
     """Plain data equal exactly when the model objects are equal (file/pointer ignored;
     equal decimals written differently, 0.6 and 0.60, give the same text)."""
+    if x is None or isinstance(x, (str, int, float)):
+        return x
     if isinstance(x, Decimal):
         return "0" if x == 0 else format(x.normalize(), "f")
-    if is_dataclass(x) and not isinstance(x, type):
-        return {f.name: canonical(getattr(x, f.name)) for f in fields(x) if f.compare}
+    names = _compared_fields(type(x))
+    if names is not None:
+        return {name: canonical(getattr(x, name)) for name in names}
     if isinstance(x, dict):
         return {str(k): canonical(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
@@ -390,6 +404,8 @@ def _diff_rules(old: PolicySet, new: PolicySet, lo: _Locator, ln: _Locator,
         region, pid, bk = key
         a = old_rules.get(key, ())
         b = new_rules.get(key, ())
+        if a == b:  # the common case: an untouched rule
+            continue
         na = tuple(_normalized(e, rename) for e in a)
         nb = tuple(_normalized(e, rename) for e in b)
         pairs, removed, added = match_entries(na, nb)
@@ -501,11 +517,21 @@ def _sort_key(c: Change) -> tuple[Any, ...]:
     if isinstance(entry, Entry):
         anchor = entry.begins or entry.end or ""
     return (SCOPES.index(c.scope), c.key, c.parameter, c.breakdown, anchor,
-            ACTIONS.index(c.action), canonical_text(c.old), canonical_text(c.new))
+            ACTIONS.index(c.action))
+
+
+def _tie_key(c: Change) -> tuple[str, str]:
+    return (canonical_text(c.old), canonical_text(c.new))
 
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
-    return sorted(changes, key=_sort_key)
+    """A total, deterministic order. The full content breaks the (rare) ties of the
+    cheap key, so it is computed only for them."""
+    out: list[Change] = []
+    for _, group in groupby(sorted(changes, key=_sort_key), key=_sort_key):
+        items = list(group)
+        out.extend(sorted(items, key=_tie_key) if len(items) > 1 else items)
+    return out
 
 
 def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
