@@ -51,7 +51,7 @@ class MetaCode:
 RULES: list[Rule] = [
     Rule("R1", "error", "组成部分之和等于合计", "Components sum to the total",
          "单位费率与个人费率之和必须等于总费率（容差 0.001 个百分点），三者同时有效时才比较。"
-         "国家设计为单位约 6%、个人 2%（国务院白皮书 2004，C16）；东莞“总费率”（DG-02）。"
+         "依据：国家设计为单位约 6%、个人 2%（国务院白皮书 2004，C16）；东莞“总费率”（DG-02）。"
          "对应关系写在 checkrules.SUM_IDENTITIES 中，参数不在目录里时该行跳过。",
          cr.r1_components_sum,
          "employee.contribution.total_rate: 0.08\n"

@@ -1,0 +1,172 @@
+"""Consistency rules: one failing and one passing policy set per rule, through the real CLI.
+
+Each case in tests/examples/checks/<rule>/{fail,pass}/policies/ is laid over the shared
+minimal set in tests/examples/checks/_shared/policies/ (a case may replace any shared
+file) and checked with `python -m policykit check policies --strict`; the output must
+equal expected.txt exactly (file, line, column, rule id, message).
+Regenerate an expected.txt after a deliberate message change with
+`POLICYKIT_REGEN=1 pytest tests/test_checks.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+from policykit import checks
+
+CASES_ROOT = EXAMPLES / "checks"
+SHARED = CASES_ROOT / "_shared" / "policies"
+CASES = sorted(p for p in CASES_ROOT.glob("*/*") if p.is_dir() and p.parent.name != "_shared")
+REGEN = os.environ.get("POLICYKIT_REGEN") == "1"
+
+
+def lay_out(case: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "policies"
+    shutil.copytree(SHARED, root)
+    shutil.copytree(case / "policies", root, dirs_exist_ok=True)
+    return tmp_path
+
+
+def fatal(line: str) -> bool:
+    return (" error " in line or " warning " in line) and "[已确认 acknowledged:" not in line
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}-{p.name}" for p in CASES])
+def test_example_exact_output(case: Path, tmp_path: Path) -> None:
+    cwd = lay_out(case, tmp_path)
+    res = run_cli("check", "policies", "--strict", cwd=cwd)
+    assert "Traceback" not in res.stderr
+    expected_file = case / "expected.txt"
+    if REGEN:
+        expected_file.write_text(res.stdout, encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8")
+    assert res.stdout == expected
+    lines = expected.splitlines()
+    assert res.returncode == (1 if any(fatal(x) for x in lines) else 0), res.stderr
+    codes = {x.split(": ", 1)[1].split(" ", 1)[0] for x in lines}
+    rule = case.parent.name
+    if case.name == "fail":
+        # a failing example breaks its own rule, and (to stay focused) no other rule
+        if rule in checks.RULES_BY_ID:
+            assert codes == {rule}, f"{case}: {codes}"
+        else:
+            assert codes
+    else:
+        assert all(not fatal(x) for x in lines)
+        if rule in checks.RULES_BY_ID:
+            assert lines == []
+
+
+def test_every_rule_has_a_failing_and_a_passing_example() -> None:
+    names = {p.parent.name for p in CASES}
+    for rule in checks.RULES:
+        assert (CASES_ROOT / rule.id / "fail").is_dir(), rule.id
+        assert (CASES_ROOT / rule.id / "pass").is_dir(), rule.id
+    assert len(checks.RULES) >= 16
+    assert names - {r.id for r in checks.RULES} == {"acknowledge"}
+
+
+def test_rule_catalogue_is_complete_and_stable() -> None:
+    ids = [r.id for r in checks.RULES]
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith("R") and 1 <= int(i[1:]) <= 24 for i in ids)
+    for r in checks.RULES:
+        assert r.severity in ("error", "warning", "info")
+        assert r.title_zh and r.title_en and r.rationale and r.example, r.id
+        assert "依据" in r.rationale, f"{r.id}: the rationale names its source"
+
+
+# -- acknowledgements and --strict ---------------------------------------------------------
+def test_acknowledged_warning_is_shown_and_not_fatal_under_strict(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "acknowledge" / "pass", tmp_path)
+    res = run_cli("check", "policies", "--strict", "--format", "json", cwd=cwd)
+    payload = json.loads(res.stdout)
+    assert res.returncode == 0 and payload["ok"] is True
+    [d] = payload["diagnostics"]
+    assert d["code"] == "R5" and d["acknowledged"] == "原文如此，退休人员另有补充医疗保险"
+
+
+def test_warning_without_acknowledgement_is_fatal_only_under_strict(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R5" / "fail", tmp_path)
+    assert run_cli("check", "policies", cwd=cwd).returncode == 0
+    assert run_cli("check", "policies", "--strict", cwd=cwd).returncode == 1
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R6" / "fail", tmp_path)
+    res = run_cli("check", "policies", "--format", "github", cwd=cwd)
+    assert res.returncode == 1
+    first = res.stdout.splitlines()[0]
+    assert first.startswith(
+        "::error file=policies/regions/000000/440000/441900/region.yaml,line=12,col=16,title=R6 error::")
+    assert "广东省的底线 65%" in res.stdout
+
+
+def test_json_shape(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R4" / "fail", tmp_path)
+    res = run_cli("check", "policies", "--format", "json", cwd=cwd)
+    payload = json.loads(res.stdout)
+    assert set(payload) == {"version", "ok", "counts", "diagnostics"}
+    assert payload["version"] == 1 and payload["ok"] is False
+    assert payload["counts"] == {"error": 3, "warning": 1, "info": 0}
+    d = payload["diagnostics"][0]
+    assert set(d) == {"code", "severity", "file", "line", "col", "pointer", "message_zh",
+                      "message_en", "acknowledged"}
+    assert (d["code"], d["file"], d["line"], d["pointer"]) == (
+        "R4", "policies/regions/000000/440000/441800/region.yaml", 12, "/rules/0/history/0/ratio")
+
+
+# -- robustness ---------------------------------------------------------------------------
+def test_crash_is_reported_with_the_other_findings(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    from policykit import load_tree
+
+    def half(rep: checks.Reporter) -> object:
+        yield from checks.RULES_BY_ID["R6"].fn(rep)
+        raise RuntimeError("after the findings")
+
+    monkeypatch.setattr(checks, "RULES", [checks.Rule("R98", "error", "半", "Half", "依据：测试",
+                                                      half, "x"), *checks.RULES])
+    cwd = lay_out(CASES_ROOT / "R6" / "fail", tmp_path)
+    ps = load_tree(cwd / "policies").policyset
+    assert ps is not None
+    codes = sorted(d.code for d in checks.run(ps, "policies"))
+    # R98 yields R98-coded copies of R6's three findings, then crashes; R6 still runs
+    assert codes == ["E_CHECK_FAILED", "R6", "R6", "R6", "R98", "R98", "R98"]
+
+
+def test_bad_sources_folder_is_a_usage_error(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
+    res = run_cli("check", "policies", "--sources", "nowhere", cwd=cwd)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "nowhere" in res.stderr
+
+
+# -- S1: quotes in archived sources ------------------------------------------------------------
+def test_quotes_checked_against_archived_text(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
+    src = cwd / "policies" / "sources.yaml"
+    src.write_text(src.read_text(encoding="utf-8") + "    seed: notice.txt\n", encoding="utf-8")
+    archive = cwd / "archive"
+    archive.mkdir()
+    # traditional characters, a pinyin gloss and full-width digits in the archive
+    (archive / "notice.txt").write_text("總(zǒng)費率８%，單位6%。", encoding="utf-8")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert res.returncode == 1, res.stderr
+    [line] = res.stdout.splitlines()
+    assert line.startswith("policies/regions/000000/440000/441800/region.yaml:27:16: S1 error ")
+    assert "个人2%" in line
+    # every quote found once the archive has it, across a line break
+    (archive / "notice.txt").write_text("總(zǒng)費率８%，單位6%，\n個 人2%。", encoding="utf-8")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert res.returncode == 0 and res.stdout == "", res.stdout
+    (archive / "notice.txt").unlink()
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert res.returncode == 1
+    assert "policies/sources.yaml:8:11: S1 error" in res.stdout

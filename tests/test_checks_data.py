@@ -1,0 +1,101 @@
+"""The consistency rules on the bundled policies/, and on copies broken on purpose."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ARCHIVE, POLICIES, run_cli
+
+QINGYUAN = "regions/440000-广东省/441800-清远市/region.yaml"
+DONGGUAN = "regions/440000-广东省/441900-东莞市/region.yaml"
+GUANGDONG = "regions/440000-广东省/region.yaml"
+
+# Warnings on the bundled data that stand, each with the reason it is not a data error.
+JUSTIFIED = {
+    # 辰溪县 waits 90 days (seed 001), the nation at least 3 months from 2025: whether 90 days
+    # meets "3 months" depends on the calendar (89–92 days). Kept as stated; the reviewer
+    # should see it until the data acknowledges it.
+    ("R18", "regions/430000-湖南省/431200-怀化市/431223-辰溪县/region.yaml"),
+}
+
+
+def copy_policies(tmp_path: Path) -> Path:
+    root = tmp_path / "policies"
+    shutil.copytree(POLICIES, root)
+    return root
+
+
+def set_value_after(path: Path, anchor: str, key: str, new: str) -> int:
+    """Replace the first `key: …` line after `anchor`; return its 1-based line number."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(anchor)
+    m = re.compile(rf"^(\s*){re.escape(key)}: .*$", re.M).search(text, start)
+    assert m is not None
+    text = text[: m.start()] + f"{m.group(1)}{key}: {new}" + text[m.end():]
+    path.write_text(text, encoding="utf-8")
+    return text.count("\n", 0, m.start()) + 1
+
+
+def line_of(path: Path, anchor: str, key: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    m = re.compile(rf"^\s*{re.escape(key)}: .*$", re.M).search(text, text.index(anchor))
+    assert m is not None
+    return text.count("\n", 0, m.start()) + 1
+
+
+def diagnostics(res: object) -> list[dict[str, object]]:
+    return json.loads(res.stdout)["diagnostics"]  # type: ignore[attr-defined, no-any-return]
+
+
+def test_bundled_data_passes() -> None:
+    res = run_cli("check", "policies", "--format", "json")
+    assert res.returncode == 0, res.stdout
+    payload = json.loads(res.stdout)
+    assert payload["counts"]["error"] == 0
+    open_warnings = {(d["code"], d["file"].removeprefix("policies/"))
+                     for d in payload["diagnostics"]
+                     if d["severity"] == "warning" and d["acknowledged"] is None}
+    assert open_warnings <= JUSTIFIED, open_warnings
+
+
+def test_bundled_quotes_are_in_the_archived_sources() -> None:
+    if not ARCHIVE.is_dir():
+        pytest.skip("archive/ not present")
+    res = run_cli("check", "--sources", "archive", "policies", "--format", "json")
+    assert res.returncode == 0, res.stdout
+    assert [d for d in diagnostics(res) if d["code"] == "S1"] == []
+
+
+def test_swapped_hospital_levels_fail_with_the_ordering_rule(tmp_path: Path) -> None:
+    root = copy_policies(tmp_path)
+    path = root / QINGYUAN
+    anchor1 = "parameter: resident.inpatient.ratio\n    breakdown: {hospital_level: level1}"
+    anchor3 = "parameter: resident.inpatient.ratio\n    breakdown: {hospital_level: level3}"
+    line1 = set_value_after(path, anchor1, "ratio", "0.6")
+    line3 = set_value_after(path, anchor3, "ratio", "0.9")
+    res = run_cli("check", "policies", "--format", "json", cwd=tmp_path)
+    assert res.returncode == 1
+    r4 = [d for d in diagnostics(res) if d["code"] == "R4"]
+    assert r4 and all(d["severity"] == "error" for d in r4)
+    at_level1 = [d for d in r4 if d["file"] == f"policies/{QINGYUAN}" and d["line"] == line1]
+    assert at_level1, r4
+    assert any(f"三级医院 90%（policies/{QINGYUAN}:{line3}）" in str(d["message_zh"])
+               for d in at_level1)
+    assert {d["code"] for d in diagnostics(res) if d["severity"] == "error"} == {"R4"}
+
+
+def test_dongguan_below_the_guangdong_floor_fails(tmp_path: Path) -> None:
+    root = copy_policies(tmp_path)
+    anchor = "parameter: assistance.ratio\n    breakdown: {assistance_category: dibao}"
+    line = set_value_after(root / DONGGUAN, anchor, "ratio", "0.60")
+    floor_line = line_of(root / GUANGDONG, anchor, "ratio")
+    res = run_cli("check", "policies", cwd=tmp_path)
+    assert res.returncode == 1
+    r6 = [x for x in res.stdout.splitlines() if ": R6 error " in x]
+    assert any(x.startswith(f"policies/{DONGGUAN}:{line}:")
+               and f"广东省的底线 70%（policies/{GUANGDONG}:{floor_line}）" in x for x in r6), r6
