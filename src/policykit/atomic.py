@@ -23,6 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+_ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
 
 def _sibling(target: Path, tag: str) -> Path:
     return target.parent / f".{target.name}.{tag}-{os.getpid()}"
@@ -71,9 +75,18 @@ def _swap(staging: Path, target: Path) -> None:
 
 def json_bytes(data: Any) -> bytes:
     """The one JSON encoding of every published file: sorted keys, UTF-8 (not
-    escaped), two-space indent, trailing newline. Same data → same bytes."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
-    return (text + "\n").encode("utf-8")
+    escaped), two-space indent, trailing newline. Same data → same bytes.
+
+    orjson writes this layout ~30× faster than the json module (whose C encoder is
+    off whenever `indent` is set): at 3,000 regions it is the difference between
+    minutes and seconds. Data orjson refuses (a lone surrogate, an integer beyond
+    64 bits) falls back to the json module with ASCII escapes.
+    """
+    try:
+        return orjson.dumps(data, option=_ORJSON) + b"\n"
+    except (TypeError, orjson.JSONEncodeError):
+        text = json.dumps(data, ensure_ascii=True, sort_keys=True, indent=2, allow_nan=False)
+        return (text + "\n").encode("utf-8")
 
 
 def write_bytes(path: Path, data: bytes) -> None:
