@@ -68,6 +68,15 @@ def boundaries(cands: Iterable[tuple[tuple[str, Track], ...]]) -> list[str]:
     return sorted(days)
 
 
+def _same(a: Resolved | None, b: Resolved | None) -> bool:
+    """The same entries in force (identity: entries are shared, comparing them by value
+    would be slow)."""
+    if a is None or b is None:
+        return a is b
+    return a.entry is b.entry and len(a.floors) == len(b.floors) and all(
+        x.entry is y.entry for x, y in zip(a.floors, b.floors, strict=True))
+
+
 def last_day(partial: str) -> str:
     """The last day a partial date covers: 2020 → 2020-12-31, 2020-02 → 2020-02-29."""
     import calendar
@@ -147,8 +156,17 @@ class Context:
         cached = self._timelines.get(key)
         if cached is None:
             cand = self.ps.candidates(code, param, bk)
-            days = boundaries((cand,))
-            cached = (days, [resolve_on(cand, d) for d in days])
+            days: list[str] = []
+            results: list[Resolved | None] = []
+            prev: Resolved | None = None
+            for d in boundaries((cand,)):
+                r = resolve_on(cand, d)
+                if days and _same(r, prev):
+                    continue  # an ancestor's change that does not reach this region
+                days.append(d)
+                results.append(r)
+                prev = r
+            cached = (days, results)
             self._timelines[key] = cached
         return cached
 

@@ -27,7 +27,13 @@ from .diagnostics import Diagnostic, Severity
 from .display import num, pct
 from .model import NATIONAL, Breakdown, Entry, Parameter, first_day
 from .policyset import breakdown_key
-from .quotes import normalise_numbers, number_in_quote, percent_written_as_ratio, plain
+from .quotes import (
+    has_fullwidth_digits,
+    normalise_numbers,
+    number_in_quote,
+    percent_written_as_ratio,
+    plain,
+)
 from .timeline import Resolved
 
 Diags = Iterator[Diagnostic]
@@ -231,6 +237,7 @@ def r3_bounds(rep: Reporter) -> Diags:
             v = e.value
             s = span(v)
             if v.kind == "ratio" and v.number is not None and v.number > 0 \
+                    and (plain(v.number) in e.quote or has_fullwidth_digits(e.quote)) \
                     and percent_written_as_ratio(v.number, e.quote):
                 yield rep.at(
                     e, f"比例 {num(v.number)} 在原文中是 “{num(v.number)}%”：比例应写成小数 {num(v.number / 100)}",
@@ -290,8 +297,13 @@ def _ordering(rep: Reporter, dim: str, order: Sequence[str] | None,
             # fallbacks in the same order), so it shares rest's timeline.
             bks = [breakdown_key({**dict(rest), dim: v}) if v in present[code] else rest
                    for v in values]
+            seen: set[tuple[int, ...]] = set()
             for day, res in ctx.states(code, [(pid, bk) for bk in bks]):
                 exact = [_exact(r) for r in res]
+                ids = tuple(id(e) for e in exact)
+                if ids in seen:
+                    continue
+                seen.add(ids)
                 for i in range(len(values)):
                     a, ra = exact[i], res[i]
                     if a is None or ra is None:
@@ -475,14 +487,15 @@ def r18_duration_units(rep: Reporter) -> Diags:
 def r7_overlaps(rep: Reporter) -> Diags:
     ctx = rep.ctx
     for entries in ctx.ps.rules.values():
-        live = sorted((e for e in entries if e.can_be_in_force), key=lambda e: e.begins or "")
-        if all(e.end is None for e in live) and len({e.begins for e in live}) == len(live):
+        live = sorted(((e.begins or "", e) for e in entries if e.can_be_in_force),
+                      key=lambda t: t[0])
+        if all(e.end is None for _, e in live) and len({b for b, _ in live}) == len(live):
             continue  # open-ended entries with distinct starts supersede each other
-        for j, b in enumerate(live):
-            for a in live[:j]:
-                same_day = a.begins == b.begins
+        for j, (b_begins, b) in enumerate(live):
+            for a_begins, a in live[:j]:
+                same_day = a_begins == b_begins
                 a_ends = a.ends
-                overlap = same_day or (a_ends is not None and (b.begins or "") < a_ends)
+                overlap = same_day or (a_ends is not None and b_begins < a_ends)
                 if not overlap:
                     continue
                 ptr = f"{b.pointer}/{'start' if b.start is not None else 'observed'}"

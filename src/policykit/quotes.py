@@ -19,6 +19,7 @@ from functools import lru_cache
 PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACE = re.compile(r"\s+")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_CHARS = set(_CN_DIGITS) | set("十百千万两")
 _PERCENT_AFTER = ("%", "percent", "per cent", "个百分点", "個百分點", "百分点", "百分點")
@@ -34,6 +35,10 @@ def plain(d: Decimal) -> str:
 def normalise_numbers(quote: str) -> str:
     """Full-width forms to ASCII (NFKC) and thousands separators removed."""
     return _THOUSANDS.sub("", unicodedata.normalize("NFKC", quote))
+
+
+def has_fullwidth_digits(text: str) -> bool:
+    return _FULLWIDTH_DIGIT.search(text) is not None
 
 
 def _cn_number(n: int) -> list[str]:
