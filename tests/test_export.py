@@ -253,7 +253,8 @@ def test_changes_newest_first_with_previous_value(ps: policykit.PolicySet, api: 
     c = next(c for c in items if c["region"] == "000000" and c["date"] == "2025-01-01"
              and c["parameter"] == "resident.fiscal_subsidy")
     assert c["entry"]["amount"] == 700
-    assert c["previous"]["entry"]["amount"] == 670 and c["previous"]["origin"] == "000000"
+    assert c["previous"]["value"] == {"amount": 670} and c["previous"]["origin"] == "000000"
+    assert c["previous"]["value_zh"].startswith("不低于 670")
 
 
 def test_output_is_lossless_for_exact_decimals(api: Path) -> None:

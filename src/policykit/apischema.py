@@ -74,8 +74,21 @@ def _defs() -> Json:
         "path": {"type": "string", "description": "relative to api/v1/"},
         "url": {"type": "string", "description": "absolute, under the site's base URL"},
     }
-    bound = _obj(["origin", "entry", "value_zh"], {
-        "origin": CODE, "entry": _ref("entry"), "value_zh": TEXT,
+    value = {"type": "object", "minProperties": 1, "maxProperties": 1,
+             "additionalProperties": False,
+             "properties": copy.deepcopy(yaml_defs.VALUE_KEYS),
+             "description": "the value key and its data, as in the YAML"}
+    entry_props = yaml_defs.ENTRY["properties"]
+    ref = _obj(["origin", "status", "bound", "value", "source", "value_zh"], {
+        "origin": {**CODE, "description": "the region whose entry this is"},
+        "status": copy.deepcopy(entry_props["status"]),
+        "bound": copy.deepcopy(entry_props["bound"]),
+        "value": value,
+        "source": copy.deepcopy(entry_props["source"]),
+        "value_zh": TEXT,
+        "start": copy.deepcopy(entry_props["start"]),
+        "end": copy.deepcopy(entry_props["end"]),
+        "observed": copy.deepcopy(entry_props["observed"]),
     })
     return {
         "label": copy.deepcopy(yaml_defs.LABEL),
@@ -92,7 +105,7 @@ def _defs() -> Json:
             "history": {"type": "array", "minItems": 1, "items": _ref("entry"),
                         "description": "every entry of the rule, in file order"},
         }),
-        "bound": bound,
+        "ref": ref,
         "resolved": _obj(
             ["parameter", "breakdown", "origin", "inherited", "entry", "value_zh", "floors"], {
                 "parameter": PARAMETER_ID,
@@ -101,8 +114,9 @@ def _defs() -> Json:
                 "inherited": {"type": "boolean"},
                 "entry": _ref("entry"),
                 "value_zh": {**TEXT, "description": "the value as the site shows it"},
-                "floors": {"type": "array", "items": _ref("bound"),
-                           "description": "bound min/max entries met on the way"},
+                "floors": {"type": "array", "items": _ref("ref"),
+                           "description": "bound min/max entries met on the way "
+                                          "(the value itself too when it is a floor)"},
             }),
         "sources_by_id": {"type": "object", "additionalProperties": _ref("source")},
     }
@@ -184,7 +198,7 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
         "value_zh": TEXT,
         "previous": {
             "description": "in force the day before, inheritance resolved; null if nothing",
-            "anyOf": [_ref("bound"), {"type": "null"}],
+            "anyOf": [_ref("ref"), {"type": "null"}],
         },
     })
     dimension = _obj(["id", "label", "ordered", "values"], {

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 import subprocess
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,14 @@ from . import apischema, schemadefs
 from .atomic import json_bytes, write_bytes
 from .changes import RuleChange, changes
 from .display import entry_value_zh
-from .model import Breakdown, Catalogue, Entry, entry_to_plain, parameter_to_plain
+from .model import (
+    Breakdown,
+    Catalogue,
+    Entry,
+    entry_to_plain,
+    parameter_to_plain,
+    value_to_plain,
+)
 from .policyset import PolicySet
 from .timeline import Resolved
 
@@ -106,6 +113,23 @@ class _Context:
     base_url: str  # site root, ends with /
     api_url: str  # …/api/v1/
     commit: str | None
+    # An entry appears in its region's file, its parameter's file, changes and the
+    # rules in force of every region that inherits it: render it once. Keyed by id():
+    # the entries live in `ps` for the whole export.
+    _plain: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _zh: dict[int, str] = field(default_factory=dict)
+
+    def entry(self, e: Entry) -> dict[str, Any]:
+        out = self._plain.get(id(e))
+        if out is None:
+            out = self._plain[id(e)] = entry_to_plain(e)
+        return out
+
+    def value_zh(self, e: Entry) -> str:
+        out = self._zh.get(id(e))
+        if out is None:
+            out = self._zh[id(e)] = entry_value_zh(e, self.ps.catalogue)
+        return out
 
     def file(self, path: str) -> dict[str, str]:
         return {"path": path, "url": self.api_url + path}
@@ -127,24 +151,40 @@ def parameter_path(pid: str) -> str:
     return f"parameters/{pid}.json"
 
 
-def bound_to_plain(r: Resolved, cat: Catalogue) -> dict[str, Any]:
-    return {"origin": r.origin, "entry": entry_to_plain(r.entry),
-            "value_zh": entry_value_zh(r.entry, cat)}
+def ref_to_plain(r: Resolved, cat: Catalogue, zh: str | None = None) -> dict[str, Any]:
+    """A value met on the way (floor, ceiling, the value before a change): enough to
+    show and cite it; the full entry is in its origin region's file."""
+    e = r.entry
+    out: dict[str, Any] = {"origin": r.origin, "status": e.status, "bound": e.bound,
+                           "value": value_to_plain(e.value), "source": e.source,
+                           "value_zh": entry_value_zh(e, cat) if zh is None else zh}
+    for k in ("start", "end", "observed"):
+        v = getattr(e, k)
+        if v is not None:
+            out[k] = v
+    return out
 
 
 def resolved_to_plain(code: str, parameter: str, bk: Breakdown, r: Resolved,
-                      cat: Catalogue) -> dict[str, Any]:
+                      cat: Catalogue, ctx: _Context | None = None) -> dict[str, Any]:
+    e = r.entry
     return {"parameter": parameter, "breakdown": dict(bk), "origin": r.origin,
-            "inherited": r.inherited_by(code), "entry": entry_to_plain(r.entry),
-            "value_zh": entry_value_zh(r.entry, cat),
-            "floors": [bound_to_plain(f, cat) for f in r.floors]}
+            "inherited": r.inherited_by(code),
+            "entry": entry_to_plain(e) if ctx is None else ctx.entry(e),
+            "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
+            "floors": [ref_to_plain(f, cat, None if ctx is None else ctx.value_zh(f.entry))
+                       for f in r.floors]}
 
 
-def change_to_plain(c: RuleChange, cat: Catalogue) -> dict[str, Any]:
+def change_to_plain(c: RuleChange, cat: Catalogue,
+                    ctx: _Context | None = None) -> dict[str, Any]:
+    e, prev = c.entry, c.previous
     return {"date": c.date, "region": c.region, "parameter": c.parameter,
-            "breakdown": dict(c.breakdown), "status": c.entry.status,
-            "entry": entry_to_plain(c.entry), "value_zh": entry_value_zh(c.entry, cat),
-            "previous": None if c.previous is None else bound_to_plain(c.previous, cat)}
+            "breakdown": dict(c.breakdown), "status": e.status,
+            "entry": entry_to_plain(e) if ctx is None else ctx.entry(e),
+            "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
+            "previous": None if prev is None else ref_to_plain(
+                prev, cat, None if ctx is None else ctx.value_zh(prev.entry))}
 
 
 def catalogue_to_api(cat: Catalogue) -> dict[str, Any]:
@@ -198,7 +238,7 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
         for name in (pid, *p.aliases):  # old ids keep their URLs
             yield parameter_path(name), doc
     yield "changes.json", {**ctx.header("changes"),
-                           "changes": [change_to_plain(c, cat) for c in changes(ps)]}
+                           "changes": [change_to_plain(c, cat, ctx) for c in changes(ps)]}
     for shape, schema in apischema.schemas(base_url).items():
         yield f"schemas/{shape}.schema.json", schema
     for name, text in schemadefs.render().items():
@@ -242,7 +282,7 @@ def _region_doc(ctx: _Context, code: str, keys: list[tuple[str, Breakdown]],
                 rows: dict[tuple[str, Breakdown], Resolved]) -> dict[str, Any]:
     ps, cat = ctx.ps, ctx.ps.catalogue
     rules = [{"parameter": pid, "breakdown": dict(bk),
-              "history": [entry_to_plain(e) for e in ps.rules[(code, pid, bk)]]}
+              "history": [ctx.entry(e) for e in ps.rules[(code, pid, bk)]]}
              for pid, bk in sorted(keys)]
     cited = [e for pid, bk in keys for e in ps.rules[(code, pid, bk)]]
     cited += [e for r in rows.values() for e in _resolved_entries(r)]
@@ -253,7 +293,7 @@ def _region_doc(ctx: _Context, code: str, keys: list[tuple[str, Breakdown]],
         "chain": list(ps.chain(code)),
         "children": [c.code for c in ps.children(code)],
         "rules": rules,
-        "in_force": [resolved_to_plain(code, pid, bk, r, cat)
+        "in_force": [resolved_to_plain(code, pid, bk, r, cat, ctx)
                      for (pid, bk), r in sorted(rows.items())],
         "sources": _cited(ps, cited),
     }
@@ -270,11 +310,11 @@ def _parameter_doc(ctx: _Context, pid: str,
         for bk in sorted(own_bks):
             entries = ps.rules[(code, pid, bk)]
             cited.extend(entries)
-            own.append({"breakdown": dict(bk), "history": [entry_to_plain(e) for e in entries]})
+            own.append({"breakdown": dict(bk), "history": [ctx.entry(e) for e in entries]})
         rows = []
         for bk, r in sorted(resolved, key=lambda x: x[0]):
             cited.extend(_resolved_entries(r))
-            rows.append(resolved_to_plain(code, pid, bk, r, cat))
+            rows.append(resolved_to_plain(code, pid, bk, r, cat, ctx))
         regions.append({"code": code, "name": ps.regions[code].name.to_plain(),
                         "rules": own, "in_force": rows})
     return {
