@@ -106,6 +106,8 @@ class Context:
     acknowledged: list[Entry] = field(default_factory=list)
     _timelines: dict[RuleKey, tuple[list[str], list[Resolved | None]]] = field(
         default_factory=dict, repr=False)
+    _track_days: dict[int, tuple[Track, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False)
 
     @staticmethod
     def of(ps: PolicySet, display: str = "") -> Context:
@@ -159,7 +161,10 @@ class Context:
             days: list[str] = []
             results: list[Resolved | None] = []
             prev: Resolved | None = None
-            for d in boundaries((cand,)):
+            change: set[str] = set()
+            for _origin, track in cand:
+                change.update(self.track_days(track))
+            for d in sorted(change):
                 r = resolve_on(cand, d)
                 if days and _same(r, prev):
                     continue  # an ancestor's change that does not reach this region
@@ -169,6 +174,16 @@ class Context:
             cached = (days, results)
             self._timelines[key] = cached
         return cached
+
+    def track_days(self, track: Track) -> tuple[str, ...]:
+        """The days a track's entries begin or end (cached: one national track serves
+        every region)."""
+        key = id(track)
+        hit = self._track_days.get(key)
+        if hit is None or hit[0] is not track:
+            hit = (track, tuple(boundaries([(("", track),)])))
+            self._track_days[key] = hit
+        return hit[1]
 
     def states(self, code: str, keys: Sequence[tuple[str, Breakdown]],
                ) -> Iterator[tuple[str, list[Resolved | None]]]:
