@@ -56,3 +56,12 @@ def serve(session: nox.Session) -> None:
     session.log("Serving site/ at http://127.0.0.1:8000/")
     session.run("python", "-m", "http.server", "8000", "--bind", "127.0.0.1",
                 "--directory", "site")
+
+
+@nox.session(python=PYTHON)
+def checkdocs(session: nox.Session) -> None:
+    """Rewrite docs/checks.md from the consistency-rule catalogue (after changing a rule)."""
+    session.install(".")
+    session.run("python", "-c", "from pathlib import Path; from policykit.checkdocs import "
+                "checks_markdown; Path('docs/checks.md').write_text(checks_markdown(), "
+                "encoding='utf-8')")
