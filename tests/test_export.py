@@ -27,7 +27,7 @@ from policykit import apischema, schemadefs
 from policykit.atomic import atomic_output
 from policykit.client import ApiError, load_api
 from policykit.export import api_documents, change_to_plain, data_commit, export_api
-from policykit.model import entry_to_plain
+from policykit.model import entry_to_plain, value_to_plain
 
 AS_OF = "2025-06-01"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -223,8 +223,11 @@ def test_parameter_file_gives_value_in_force_per_region(ps: policykit.PolicySet,
                 assert r is not None and row["entry"] == entry_to_plain(r.entry)
             for rule in region["rules"]:
                 bk = tuple(sorted(rule["breakdown"].items()))
-                assert rule["history"] == [entry_to_plain(e)
-                                           for e in ps.rules[(region["code"], pid, bk)]]
+                entries = ps.rules[(region["code"], pid, bk)]
+                assert [(h["status"], h["value"], h["source"], h.get("start"), h.get("end"),
+                         h.get("observed")) for h in rule["history"]] == \
+                    [(e.status, value_to_plain(e.value), e.source, e.start, e.end, e.observed)
+                     for e in entries]
         own_regions = {c for (c, p, _) in ps.rules if p == pid}
         assert own_regions <= {r["code"] for r in doc["regions"]}
 
@@ -252,7 +255,7 @@ def test_changes_newest_first_with_previous_value(ps: policykit.PolicySet, api: 
     # 2025: the national floor for the resident fiscal subsidy rose from 670 to 700 yuan
     c = next(c for c in items if c["region"] == "000000" and c["date"] == "2025-01-01"
              and c["parameter"] == "resident.fiscal_subsidy")
-    assert c["entry"]["amount"] == 700
+    assert c["entry"]["value"] == {"amount": 700} and c["entry"]["bound"] == "min"
     assert c["previous"]["value"] == {"amount": 670} and c["previous"]["origin"] == "000000"
     assert c["previous"]["value_zh"].startswith("不低于 670")
 

@@ -183,19 +183,18 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
         "name": _ref("label"),
         "rules": {"type": "array", "items": _obj(["breakdown", "history"], {
             "breakdown": _ref("breakdown"),
-            "history": {"type": "array", "minItems": 1, "items": _ref("entry")},
+            "history": {"type": "array", "minItems": 1, "items": _ref("ref"),
+                        "description": "the region's own entries, in short (full entries "
+                                       "in regions/<code>.json)"},
         })},
         "in_force": {"type": "array", "items": _ref("resolved")},
     })
-    change = _obj(["date", "region", "parameter", "breakdown", "status", "entry", "value_zh",
-                   "previous"], {
+    change = _obj(["date", "region", "parameter", "breakdown", "entry", "previous"], {
         "date": {**DAY, "description": "first day of the new value (start, made a full date)"},
         "region": CODE,
         "parameter": PARAMETER_ID,
         "breakdown": _ref("breakdown"),
-        "status": {"type": "string"},
-        "entry": _ref("entry"),
-        "value_zh": TEXT,
+        "entry": {**_ref("ref"), "description": "the new entry, in short"},
         "previous": {
             "description": "in force the day before, inheritance resolved; null if nothing",
             "anyOf": [_ref("ref"), {"type": "null"}],

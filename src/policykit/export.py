@@ -113,17 +113,9 @@ class _Context:
     base_url: str  # site root, ends with /
     api_url: str  # …/api/v1/
     commit: str | None
-    # An entry appears in its region's file, its parameter's file, changes and the
-    # rules in force of every region that inherits it: render it once. Keyed by id():
-    # the entries live in `ps` for the whole export.
-    _plain: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The same entry is displayed in many files (every region inheriting it): render
+    # its text once. Keyed by id(): the entries live in `ps` for the whole export.
     _zh: dict[int, str] = field(default_factory=dict)
-
-    def entry(self, e: Entry) -> dict[str, Any]:
-        out = self._plain.get(id(e))
-        if out is None:
-            out = self._plain[id(e)] = entry_to_plain(e)
-        return out
 
     def value_zh(self, e: Entry) -> str:
         out = self._zh.get(id(e))
@@ -151,13 +143,15 @@ def parameter_path(pid: str) -> str:
     return f"parameters/{pid}.json"
 
 
-def ref_to_plain(r: Resolved, cat: Catalogue, zh: str | None = None) -> dict[str, Any]:
-    """A value met on the way (floor, ceiling, the value before a change): enough to
-    show and cite it; the full entry is in its origin region's file."""
-    e = r.entry
-    out: dict[str, Any] = {"origin": r.origin, "status": e.status, "bound": e.bound,
+def ref_to_plain(origin: str, e: Entry, cat: Catalogue,
+                 ctx: _Context | None = None) -> dict[str, Any]:
+    """An entry in short: enough to show, date and cite a value. Used for floors, the
+    value before a change, changes and parameter files; the full entry (quote,
+    derivation, notes, …) is in the region file of `origin`."""
+    out: dict[str, Any] = {"origin": origin, "status": e.status, "bound": e.bound,
                            "value": value_to_plain(e.value), "source": e.source,
-                           "value_zh": entry_value_zh(e, cat) if zh is None else zh}
+                           "value_zh": entry_value_zh(e, cat) if ctx is None
+                           else ctx.value_zh(e)}
     for k in ("start", "end", "observed"):
         v = getattr(e, k)
         if v is not None:
@@ -169,22 +163,17 @@ def resolved_to_plain(code: str, parameter: str, bk: Breakdown, r: Resolved,
                       cat: Catalogue, ctx: _Context | None = None) -> dict[str, Any]:
     e = r.entry
     return {"parameter": parameter, "breakdown": dict(bk), "origin": r.origin,
-            "inherited": r.inherited_by(code),
-            "entry": entry_to_plain(e) if ctx is None else ctx.entry(e),
+            "inherited": r.inherited_by(code), "entry": entry_to_plain(e),
             "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
-            "floors": [ref_to_plain(f, cat, None if ctx is None else ctx.value_zh(f.entry))
-                       for f in r.floors]}
+            "floors": [ref_to_plain(f.origin, f.entry, cat, ctx) for f in r.floors]}
 
 
 def change_to_plain(c: RuleChange, cat: Catalogue,
                     ctx: _Context | None = None) -> dict[str, Any]:
-    e, prev = c.entry, c.previous
+    prev = c.previous
     return {"date": c.date, "region": c.region, "parameter": c.parameter,
-            "breakdown": dict(c.breakdown), "status": e.status,
-            "entry": entry_to_plain(e) if ctx is None else ctx.entry(e),
-            "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
-            "previous": None if prev is None else ref_to_plain(
-                prev, cat, None if ctx is None else ctx.value_zh(prev.entry))}
+            "breakdown": dict(c.breakdown), "entry": ref_to_plain(c.region, c.entry, cat, ctx),
+            "previous": None if prev is None else ref_to_plain(prev.origin, prev.entry, cat, ctx)}
 
 
 def catalogue_to_api(cat: Catalogue) -> dict[str, Any]:
@@ -282,7 +271,7 @@ def _region_doc(ctx: _Context, code: str, keys: list[tuple[str, Breakdown]],
                 rows: dict[tuple[str, Breakdown], Resolved]) -> dict[str, Any]:
     ps, cat = ctx.ps, ctx.ps.catalogue
     rules = [{"parameter": pid, "breakdown": dict(bk),
-              "history": [ctx.entry(e) for e in ps.rules[(code, pid, bk)]]}
+              "history": [entry_to_plain(e) for e in ps.rules[(code, pid, bk)]]}
              for pid, bk in sorted(keys)]
     cited = [e for pid, bk in keys for e in ps.rules[(code, pid, bk)]]
     cited += [e for r in rows.values() for e in _resolved_entries(r)]
@@ -310,7 +299,8 @@ def _parameter_doc(ctx: _Context, pid: str,
         for bk in sorted(own_bks):
             entries = ps.rules[(code, pid, bk)]
             cited.extend(entries)
-            own.append({"breakdown": dict(bk), "history": [ctx.entry(e) for e in entries]})
+            own.append({"breakdown": dict(bk),
+                        "history": [ref_to_plain(code, e, cat, ctx) for e in entries]})
         rows = []
         for bk, r in sorted(resolved, key=lambda x: x[0]):
             cited.extend(_resolved_entries(r))
