@@ -96,7 +96,9 @@ def checks_markdown() -> str:
                      key=lambda x: int(x[1:]))
     if missing:
         lines += ["", "未实现 not implemented: " + "、".join(missing) +
-                  "（R12 核对统计数字的分项合计：统计数字不在本版数据模型中，见 docs/coverage.md）。"]
+                  "。R12（统计数字的分项合计）需要统计数字，而统计数字不在本版数据模型中"
+                  "（见 docs/coverage.md）。R12 needs statistics, which this data model "
+                  "does not hold."]
     for r in checks.RULES:
         sev = " / ".join((r.severity, *r.also))
         lines += ["", f"### {r.id}", "", f"**{r.title_zh}** — {r.title_en} · 级别 severity: {sev}",
