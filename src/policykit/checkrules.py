@@ -175,8 +175,8 @@ def _tolerance(value: Decimal, mode: str) -> Decimal:
     last written digit."""
     if mode != "relative":
         return Decimal(0)
-    exp = value.normalize().as_tuple().exponent
-    return Decimal(1).scaleb(exp if isinstance(exp, int) else 0) / 2
+    exp = value.as_tuple().exponent  # as written: 380 → 0, 0.021 → -3
+    return Decimal(1).scaleb(min(exp, 0) if isinstance(exp, int) else 0) / 2
 
 
 def r2_deltas(rep: Reporter) -> Diags:
