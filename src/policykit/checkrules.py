@@ -399,6 +399,8 @@ def r6_floors(rep: Reporter) -> Diags:
     for v, f, day in _floor_pairs(rep, None):
         if not comparable(v.value, f.value):
             continue
+        if v.coverage_year is not None and f.notice_year is not None:
+            continue  # coverage year against notice year: the mapping is R16's business
         broken = _bound_broken(v, f)
         if broken is None or not rep.once(entry_id(v), entry_id(f)):
             continue
