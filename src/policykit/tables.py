@@ -10,7 +10,9 @@
 Every text cell that a spreadsheet could read as a formula (starting with = + - @,
 tab or carriage return) gets a leading apostrophe, in CSV and XLSX alike. Output is
 deterministic: rows in a fixed order, CRLF line ends, and the workbook's document
-properties and zip member times pinned to the as-of date.
+properties and zip member times pinned to the as-of date. The work goes one parameter
+at a time and the workbook is written in openpyxl's write-only mode, so memory holds
+one parameter's rows, never the whole table (480,000 rows at 3,000 regions).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -92,45 +93,46 @@ def _raw(e: Entry) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def long_row(ps: PolicySet, e: Entry) -> dict[str, str | None]:
+def long_row(ps: PolicySet, e: Entry) -> list[str | None]:
+    """The long-table cells of one entry, in LONG_COLUMNS order, neutralised."""
     cat = ps.catalogue
     p = cat.parameters.get(e.parameter)
     region = ps.regions.get(e.region)
     src = ps.sources.get(e.source)
     single = e.value.number if e.value.kind in ("ratio", "amount", "number", "count",
                                                  "duration") else None
-    return {
-        "region_code": e.region,
-        "region_name": region.name.zh if region else None,
-        "area": p.area if p else None,
-        "parameter": e.parameter,
-        "parameter_label": p.label.zh if p else None,
-        "breakdown": breakdown_text(e.breakdown_items),
-        "breakdown_zh": breakdown_zh(e.breakdown_items, cat),
-        "start": e.start,
-        "end": e.end,
-        "observed": e.observed,
-        "status": e.status,
-        "status_zh": STATUS_ZH.get(e.status, e.status),
-        "bound": e.bound,
-        "value_zh": entry_value_zh(e, cat),
-        "value_kind": e.value.kind,
-        "value_number": None if single is None else num(single),
-        "value_raw": _raw(e),
-        "unit": p.unit.zh if p and p.unit else None,
-        "source_id": e.source,
-        "source_title": src.title if src else None,
-        "source_doc_number": src.doc_number if src else None,
-        "quote": e.quote,
-        "obtained": e.obtained,
-        "derivation": e.derivation,
-        "note": e.note,
-    }
+    row = [
+        e.region,
+        region.name.zh if region else None,
+        p.area if p else None,
+        e.parameter,
+        p.label.zh if p else None,
+        breakdown_text(e.breakdown_items),
+        breakdown_zh(e.breakdown_items, cat),
+        e.start,
+        e.end,
+        e.observed,
+        e.status,
+        STATUS_ZH.get(e.status, e.status),
+        e.bound,
+        entry_value_zh(e, cat),
+        e.value.kind,
+        None if single is None else num(single),
+        _raw(e),
+        p.unit.zh if p and p.unit else None,
+        e.source,
+        src.title if src else None,
+        src.doc_number if src else None,
+        e.quote,
+        e.obtained,
+        e.derivation,
+        e.note,
+    ]
+    return [neutralise(x) for x in row]
 
 
-def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    return frame.map(neutralise)
+LONG_IDS = [c for c, _, _ in LONG_COLUMNS]
+_NUMBER_COLUMN = LONG_IDS.index("value_number")
 
 
 def long_table(ps: PolicySet, parameters: set[str] | None = None) -> pd.DataFrame:
@@ -138,7 +140,7 @@ def long_table(ps: PolicySet, parameters: set[str] | None = None) -> pd.DataFram
     history order), optionally only for some parameters."""
     rows = [long_row(ps, e) for key in sorted(ps.rules) for e in ps.rules[key]
             if parameters is None or key[1] in parameters]
-    return _frame(rows, [c for c, _, _ in LONG_COLUMNS])
+    return pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
 
 
 def change_days(ps: PolicySet, parameter: str) -> list[str]:
@@ -175,22 +177,28 @@ def wide_table(ps: PolicySet, parameter: str, as_of: str) -> pd.DataFrame:
     for code, pid, bk in ps.rules:
         if pid == parameter:
             by_region.setdefault(code, set()).add(bk)
+    shown: dict[int, str] = {}  # one inherited entry fills many cells: render it once
     rows = []
     for code in sorted(ps.regions):
         bks: set[Breakdown] = set()
         for origin in ps.chain(code):
             bks |= by_region.get(origin, set())
         for bk in sorted(bks):
-            cells: dict[str, str | None] = {}
+            cells: list[str | None] = []
             for day in dates:
                 r = ps.value(code, parameter, day, **dict(bk))
-                cells[day] = None if r is None else entry_value_zh(r.entry, cat)
-            if not any(cells.values()):
+                if r is None:
+                    cells.append(None)
+                    continue
+                text = shown.get(id(r.entry))
+                if text is None:
+                    text = shown[id(r.entry)] = neutralise(entry_value_zh(r.entry, cat))
+                cells.append(text)
+            if not any(cells):
                 continue
-            rows.append({"region_code": code, "region_name": ps.regions[code].name.zh,
-                         "breakdown": breakdown_text(bk),
-                         "breakdown_zh": breakdown_zh(bk, cat), **cells})
-    return _frame(rows, [c for c, _ in WIDE_KEY_COLUMNS] + dates)
+            rows.append([code, neutralise(ps.regions[code].name.zh), breakdown_text(bk),
+                         neutralise(breakdown_zh(bk, cat)), *cells])
+    return pd.DataFrame(rows, columns=[c for c, _ in WIDE_KEY_COLUMNS] + dates, dtype=object)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -204,7 +212,16 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
+def csv_rows_bytes(frame: pd.DataFrame) -> bytes:
+    """The rows only (no BOM, no header): to append to a CSV begun by csv_bytes."""
+    return frame.to_csv(index=False, header=False, lineterminator="\r\n").encode("utf-8")
+
+
 # -- the workbook ----------------------------------------------------------------------
+#: Rows a sheet can hold below its header row.
+MAX_SHEET_ROWS = 1_048_576 - 1
+
+
 def sheet_names(labels: list[str]) -> list[str]:
     """Excel sheet names: no []:*?/\\, at most 31 characters, unique."""
     out: list[str] = []
@@ -227,47 +244,73 @@ class Sheet:
     rows: int
 
 
-def _xlsx_cell(column: str, value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if column == "value_number":
-        return Decimal(str(value))
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value
-
-
-def _fill(ws: Any, frame: pd.DataFrame, headers: list[str]) -> None:
-    ws.append(headers)
-    columns = list(frame.columns)
-    for record in frame.itertuples(index=False, name=None):
-        ws.append([_xlsx_cell(c, v) for c, v in zip(columns, record, strict=True)])
-    ws.freeze_panes = "A2"
-    if len(frame):
-        ws.auto_filter.ref = ws.dimensions
-
-
-def workbook(ps: PolicySet, as_of: str, commit: str | None) -> tuple[Workbook, list[Sheet]]:
+def plan_sheets(ps: PolicySet, max_rows: int = MAX_SHEET_ROWS) -> list[Sheet]:
+    """One sheet per policy area (catalogue order), continued on "label (2)", …
+    when an area has more rows than a sheet holds."""
     cat = ps.catalogue
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "说明"
-    areas = list(cat.areas)
-    names = sheet_names([label.zh for _, label in areas])
-    headers = [f"{zh} {cid}" for cid, zh, _ in LONG_COLUMNS]
-    sheets = []
-    for (area, _), name in zip(areas, names, strict=True):
-        params = {p.id for p in cat.parameters.values() if p.area == area}
-        frame = long_table(ps, params)
-        _fill(wb.create_sheet(name), frame, headers)
-        sheets.append(Sheet(name, area, len(frame)))
-    _readme(readme, ps, as_of, commit, sheets)
-    stamp = _stamp(as_of)
-    wb.properties.creator = "policykit"
-    wb.properties.lastModifiedBy = "policykit"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    return wb, sheets
+    counts = dict.fromkeys((a for a, _ in cat.areas), 0)
+    for (_, pid, _), entries in ps.rules.items():
+        p = cat.parameters.get(pid)
+        if p is not None and p.area in counts:
+            counts[p.area] += len(entries)
+    wanted: list[tuple[str, str, int]] = []
+    for area, label in cat.areas:
+        n = counts[area]
+        for i in range(max(1, -(-n // max_rows))):
+            rows = min(max_rows, n - i * max_rows)
+            wanted.append((label.zh if i == 0 else f"{label.zh} ({i + 1})", area, rows))
+    names = sheet_names([w[0] for w in wanted])
+    return [Sheet(name, area, rows) for name, (_, area, rows) in zip(names, wanted, strict=True)]
+
+
+def _xlsx_row(row: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for i, value in enumerate(row):
+        if value is None:
+            out.append(None)
+        elif i == _NUMBER_COLUMN:
+            out.append(Decimal(value))
+        elif isinstance(value, str):
+            out.append(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        else:
+            out.append(value)
+    return out
+
+
+def _column_letter(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+class _AreaSheets:
+    """Streams long-table rows into the planned sheets. openpyxl's write-only mode
+    sends rows straight to a temporary file, so the workbook never sits in memory."""
+
+    def __init__(self, wb: Workbook, plan: list[Sheet]) -> None:
+        headers = [f"{zh} {cid}" for cid, zh, _ in LONG_COLUMNS]
+        last_col = _column_letter(len(headers))
+        self.targets: dict[str, list[tuple[Any, int]]] = {}
+        self.at: dict[str, tuple[int, int]] = {}
+        for sheet in plan:
+            ws = wb.create_sheet(sheet.name)
+            ws.freeze_panes = "A2"
+            if sheet.rows:
+                ws.auto_filter.ref = f"A1:{last_col}{sheet.rows + 1}"
+            ws.append(headers)
+            self.targets.setdefault(sheet.area, []).append((ws, sheet.rows))
+
+    def append(self, area: str, rows: list[list[Any]]) -> None:
+        targets = self.targets[area]
+        index, filled = self.at.get(area, (0, 0))
+        for row in rows:
+            while filled >= targets[index][1]:
+                index, filled = index + 1, 0
+            targets[index][0].append(_xlsx_row(row))
+            filled += 1
+        self.at[area] = (index, filled)
 
 
 def _readme(ws: Any, ps: PolicySet, as_of: str, commit: str | None,
@@ -322,27 +365,45 @@ def xlsx_bytes(wb: Workbook, as_of: str) -> bytes:
 
 
 # -- everything --------------------------------------------------------------------------
-def table_documents(ps: PolicySet, as_of: str,
-                    commit: str | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every download as (path under downloads/, bytes), in a fixed order."""
-    yield "values.csv", csv_bytes(long_table(ps))
-    for p in ps.catalogue.parameters.values():
-        if not p.comparable:
-            continue
-        stem = "comparable/" + parameter_path(p.id).removeprefix("parameters/")[:-5]
-        yield f"{stem}.long.csv", csv_bytes(long_table(ps, {p.id}))
-        yield f"{stem}.wide.csv", csv_bytes(wide_table(ps, p.id, as_of))
-    wb, _ = workbook(ps, as_of, commit)
-    yield "policykit.xlsx", xlsx_bytes(wb, as_of)
-
-
 def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
-                  commit: str | None = None) -> int:
+                  commit: str | None = None, max_sheet_rows: int = MAX_SHEET_ROWS) -> int:
     """Write the downloads under `out_dir/downloads/` (no staging: wrap in
-    `atomic_output`). Returns the number of files written."""
+    `atomic_output`). Returns the number of files written.
+
+    One parameter at a time, in catalogue order: values.csv is therefore
+    parameter-major (parameter, then region, breakdown and history order), and so
+    is each area's sheet.
+    """
     root = Path(out_dir) / DOWNLOADS_DIR
-    n = 0
-    for rel, data in table_documents(ps, as_of, commit):
-        write_bytes(root / rel, data)
-        n += 1
-    return n
+    cat = ps.catalogue
+    keys_by_parameter: dict[str, list[tuple[str, str, Breakdown]]] = {}
+    for key in sorted(ps.rules):
+        keys_by_parameter.setdefault(key[1], []).append(key)
+    plan = plan_sheets(ps, max_sheet_rows)
+    wb = Workbook(write_only=True)
+    readme = wb.create_sheet("说明")
+    sheets = _AreaSheets(wb, plan)
+    (root / "comparable").mkdir(parents=True, exist_ok=True)
+    n = 1
+    with open(root / "values.csv", "wb") as values:
+        values.write(csv_bytes(pd.DataFrame([], columns=LONG_IDS)))
+        for pid, p in cat.parameters.items():
+            rows = [long_row(ps, e) for key in keys_by_parameter.get(pid, [])
+                    for e in ps.rules[key]]
+            frame = pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
+            values.write(csv_rows_bytes(frame))
+            if p.area in sheets.targets:
+                sheets.append(p.area, rows)
+            if p.comparable:
+                stem = "comparable/" + parameter_path(pid).removeprefix("parameters/")[:-5]
+                write_bytes(root / f"{stem}.long.csv", csv_bytes(frame))
+                write_bytes(root / f"{stem}.wide.csv", csv_bytes(wide_table(ps, pid, as_of)))
+                n += 2
+    _readme(readme, ps, as_of, commit, plan)
+    stamp = _stamp(as_of)
+    wb.properties.creator = "policykit"
+    wb.properties.lastModifiedBy = "policykit"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    write_bytes(root / "policykit.xlsx", xlsx_bytes(wb, as_of))
+    return n + 1
