@@ -48,10 +48,13 @@ def emit(diags: list[Diagnostic], fmt: str, strict: bool, files: int) -> int:
         for d in diags:
             print(format_text(d))
         n = {s: sum(1 for d in diags if d.severity == s) for s in ("error", "warning", "info")}
+        acked = sum(1 for d in diags if d.acknowledged)
+        ack_zh = f"（其中 {acked} 条已确认）" if acked else ""
+        ack_en = f" ({acked} acknowledged)" if acked else ""
         print(
-            f"检查了 {files} 个文件：{n['error']} 个错误，{n['warning']} 个警告，{n['info']} 条提示 "
+            f"检查了 {files} 个文件：{n['error']} 个错误，{n['warning']} 个警告，{n['info']} 条提示{ack_zh} "
             f"(checked {files} files: {n['error']} errors, {n['warning']} warnings, "
-            f"{n['info']} notes)",
+            f"{n['info']} notes{ack_en})",
             file=sys.stderr,
         )
     return EXIT_DATA if any(is_fatal(d, strict) for d in diags) else EXIT_OK
