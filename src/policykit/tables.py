@@ -375,12 +375,37 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
     is each area's sheet.
     """
     root = Path(out_dir) / DOWNLOADS_DIR
-    cat = ps.catalogue
     keys_by_parameter: dict[str, list[tuple[str, str, Breakdown]]] = {}
     for key in sorted(ps.rules):
         keys_by_parameter.setdefault(key[1], []).append(key)
     plan = plan_sheets(ps, max_sheet_rows)
     wb = Workbook(write_only=True)
+    try:
+        return _write_tables(ps, root, as_of, commit, plan, wb, keys_by_parameter)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Close a write-only workbook that will not be saved: its sheets stream to
+    temporary files, which would otherwise be finalised (noisily) at garbage
+    collection and left behind until exit."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+            writer = getattr(ws, "_writer", None)
+            if writer is not None:
+                writer.cleanup()
+        except Exception:  # best effort: the export is failing anyway
+            pass
+
+
+def _write_tables(ps: PolicySet, root: Path, as_of: str, commit: str | None,
+                  plan: list[Sheet], wb: Workbook,
+                  keys_by_parameter: dict[str, list[tuple[str, str, Breakdown]]]) -> int:
+    cat = ps.catalogue
     readme = wb.create_sheet("说明")
     sheets = _AreaSheets(wb, plan)
     (root / "comparable").mkdir(parents=True, exist_ok=True)
