@@ -295,11 +295,11 @@ def test_failed_export_leaves_previous_output_intact(
     shutil.copytree(out, target)
     before = tree(target)
 
-    def broken(*args: object, **kwargs: object) -> bytes:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
     # The XLSX is the last file written: by then the API and the CSVs are staged.
-    monkeypatch.setattr(tables, "xlsx_bytes", broken)
+    monkeypatch.setattr(tables, "write_xlsx", broken)
     monkeypatch.setenv("POLICYKIT_COMMIT", COMMIT)
     with pytest.raises(RuntimeError, match="disk on fire"):
         cli.main(["export", str(POLICIES), "--out", str(target), "--as-of", "2030-01-01"])
