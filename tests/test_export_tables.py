@@ -205,3 +205,28 @@ def test_sheet_names_are_valid_excel_names() -> None:
     assert all(len(n) <= 31 for n in names)
     assert len({n.lower() for n in names} | {"说明"}) == len(names) + 1
     assert names[2] != names[3]
+
+
+def test_docs_describe_every_column_and_file_shape() -> None:
+    from conftest import REPO
+    from policykit.apischema import SHAPES
+
+    doc = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    for cid, _, _ in LONG_COLUMNS:
+        assert cid in doc, cid
+    for shape in SHAPES:
+        assert f"{shape}" in doc and "schemas/<shape>.schema.json" in doc
+
+
+def test_docs_python_api_example_runs(monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## 3. The Python API"):]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(REPO)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)
+    assert namespace["r"].value.number == __import__("decimal").Decimal("0.6")  # type: ignore[attr-defined]
+    assert capsys.readouterr().out  # the changes loop printed something
