@@ -36,7 +36,8 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from .atomic import write_bytes
 from .display import STATUS_ZH, breakdown_zh, entry_value_zh, num
-from .export import DOWNLOADS_DIR, parameter_path
+from .export import DOWNLOADS_DIR as DOWNLOADS_DIR  # re-exported: callers import it from here
+from .export import parameter_path
 from .model import Breakdown, Entry, value_to_plain
 from .policyset import PolicySet
 
