@@ -26,7 +26,13 @@ from conftest import POLICIES, REPO, run_cli
 from policykit import apischema, schemadefs
 from policykit.atomic import atomic_output
 from policykit.client import ApiError, load_api
-from policykit.export import api_documents, change_to_plain, data_commit, export_api
+from policykit.export import (
+    api_documents,
+    change_to_plain,
+    data_commit,
+    document_bytes,
+    export_api,
+)
 from policykit.model import entry_to_plain, value_to_plain
 
 AS_OF = "2025-06-01"
@@ -472,3 +478,19 @@ def test_client_reads_over_http(api: Path, ps: policykit.PolicySet) -> None:
         finally:
             server.shutdown()
             thread.join()
+
+
+def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.PolicySet,
+                                                            api: Path) -> None:
+    from policykit.atomic import json_bytes
+    from policykit.export import JsonList
+
+    docs = dict(api_documents(ps, AS_OF))
+    streamed = docs["changes.json"]
+    assert isinstance(streamed, JsonList)
+    whole = json_bytes(streamed.plain())
+    assert (api / "changes.json").read_bytes() == whole
+    assert len(load_json(api / "changes.json")["changes"]) > 1
+    empty = JsonList({"$schema": "x", "api_version": "v1"}, "changes", iter(()))
+    assert document_bytes(empty) == json_bytes({"$schema": "x", "api_version": "v1",
+                                                "changes": []})

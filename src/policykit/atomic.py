@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -87,6 +87,30 @@ def json_bytes(data: Any) -> bytes:
     except (TypeError, orjson.JSONEncodeError):
         text = json.dumps(data, ensure_ascii=True, sort_keys=True, indent=2, allow_nan=False)
         return (text + "\n").encode("utf-8")
+
+
+def _item_bytes(item: Any, indent: bytes) -> bytes:
+    data = json_bytes(item)[:-1]  # strings are escaped, so every b"\n" is a line break
+    return indent + data.replace(b"\n", b"\n" + indent)
+
+
+_SLOT = "@@policykit-items@@"
+
+
+def write_json_list(out: BinaryIO, head: dict[str, Any], key: str,
+                    items: Iterable[Any]) -> None:
+    """Write `{**head, key: list(items)}` exactly as json_bytes would, but one item
+    at a time: a 460,000-item list never has to exist in memory, as objects or bytes."""
+    frame = json_bytes({**head, key: [_SLOT]})
+    slot = b'    "' + _SLOT.encode() + b'"'
+    before, found, after = frame.partition(slot)
+    if not found:
+        raise ValueError("list slot not found")
+    count = 0
+    for item in items:
+        out.write((before if count == 0 else b",\n") + _item_bytes(item, b"    "))
+        count += 1
+    out.write(after if count else json_bytes({**head, key: []}))
 
 
 def write_bytes(path: Path, data: bytes) -> None:

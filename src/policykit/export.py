@@ -19,15 +19,16 @@ format's own shape, so every value in policies/ reaches the JSON and
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import apischema, schemadefs
-from .atomic import json_bytes, write_bytes
+from .atomic import json_bytes, write_bytes, write_json_list
 from .changes import RuleChange, changes
 from .display import entry_value_zh
 from .model import (
@@ -226,8 +227,8 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
         doc = _parameter_doc(ctx, pid, by_parameter[pid])
         for name in (pid, *p.aliases):  # old ids keep their URLs
             yield parameter_path(name), doc
-    yield "changes.json", {**ctx.header("changes"),
-                           "changes": [change_to_plain(c, cat, ctx) for c in changes(ps)]}
+    yield "changes.json", JsonList(ctx.header("changes"), "changes",
+                                   (change_to_plain(c, cat, ctx) for c in changes(ps)))
     for shape, schema in apischema.schemas(base_url).items():
         yield f"schemas/{shape}.schema.json", schema
     for name, text in schemadefs.render().items():
@@ -317,8 +318,36 @@ def _parameter_doc(ctx: _Context, pid: str,
 
 
 # -- writing --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JsonList:
+    """A document with one long list (`changes.json`), written item by item: its
+    bytes equal json_bytes({**head, key: list(items)}). The items can be read once."""
+
+    head: dict[str, Any]
+    key: str
+    items: Iterable[Any]
+
+    def plain(self) -> dict[str, Any]:
+        return {**self.head, self.key: list(self.items)}
+
+
 def document_bytes(data: Any) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else json_bytes(data)
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, JsonList):
+        buf = io.BytesIO()
+        write_json_list(buf, data.head, data.key, data.items)
+        return buf.getvalue()
+    return json_bytes(data)
+
+
+def write_document(path: Path, data: Any) -> None:
+    if isinstance(data, JsonList):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            write_json_list(out, data.head, data.key, data.items)
+    else:
+        write_bytes(path, document_bytes(data))
 
 
 def export_api(ps: PolicySet, out_dir: Path | str, as_of: str,
@@ -328,6 +357,6 @@ def export_api(ps: PolicySet, out_dir: Path | str, as_of: str,
     root = Path(out_dir) / API_DIR
     n = 0
     for rel, data in api_documents(ps, as_of, base_url, commit):
-        write_bytes(root / rel, document_bytes(data))
+        write_document(root / rel, data)
         n += 1
     return n
