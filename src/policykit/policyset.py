@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING
 
 from .model import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
@@ -150,7 +151,9 @@ class PolicySet:
         for _, track in candidates:
             days.update(track.begins)
             days.update(e.ends for e in track.entries if e.ends is not None)
-        breaks = sorted(days)
+        # Interned: tables of many rules share a few hundred day strings, which keeps
+        # the bisect in cache when lookups jump between rules.
+        breaks = sorted(intern(d) for d in days)
         # answers[i] holds for days in [breaks[i-1], breaks[i]); answers[0] before any.
         answers: list[Resolved | None] = [None]
         answers.extend(resolve_on(candidates, d) for d in breaks)
