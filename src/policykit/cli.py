@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 data errors (or warnings with --strict), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from .diagnostics import (
     is_fatal,
     sort_diagnostics,
 )
+from .progress import show_progress
 from .repository import LoadResult, load_tree
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -60,9 +62,31 @@ def emit(diags: list[Diagnostic], fmt: str, strict: bool, files: int) -> int:
     return EXIT_DATA if any(is_fatal(d, strict) for d in diags) else EXIT_OK
 
 
+def add_load_args(p: argparse.ArgumentParser) -> None:
+    """Options of every command that loads a policy folder."""
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar (it is shown only on a terminal anyway)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse every file, ignoring the content cache "
+                        "(~/.cache/policykit; POLICYKIT_CACHE_DIR=off turns it off)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for parsing (default: one per core for many files)")
+
+
+def load_root(root: Path, shown: str, args: argparse.Namespace) -> LoadResult:
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        raise UsageError("--jobs 必须至少为 1", "--jobs must be at least 1")
+    result = load_tree(root, shown, exact=getattr(args, "exact", False),
+                       cache=not getattr(args, "no_cache", False),
+                       jobs=getattr(args, "jobs", None),
+                       progress=show_progress(getattr(args, "quiet", False)))
+    gc.freeze()  # what was loaded lives until exit: later collections need not scan it
+    return result
+
+
 def load_for_cli(args: argparse.Namespace) -> LoadResult:
     root, shown = _root(args.root)
-    return load_tree(root, shown, exact=getattr(args, "exact", False))
+    return load_root(root, shown, args)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -100,6 +124,7 @@ def _add_check_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="warnings are fatal too")
     p.add_argument("--exact", action="store_true",
                    help="use only the reference parser and validator (slower; same results)")
+    add_load_args(p)
 
 
 def parser() -> argparse.ArgumentParser:

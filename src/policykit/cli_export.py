@@ -24,12 +24,13 @@ from .export import (
     data_commit,
     export_api,
 )
-from .repository import load_tree
 
 # pandas (via .tables) costs a second to import: it is imported only when exporting.
 
 
 def add_parser(sub: Any) -> None:
+    from .cli import add_load_args
+
     p = sub.add_parser(
         "export", help="导出 JSON 接口与 CSV/XLSX 表格 / write the static JSON API and tables",
         description="Write DIR/api/v1/ (JSON API with schemas) and DIR/downloads/ (CSV, XLSX). "
@@ -44,6 +45,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--no-tables", action="store_true", help="only the JSON API")
     p.add_argument("--force", action="store_true",
                    help="replace DIR even if it does not look like a previous export")
+    add_load_args(p)
     p.set_defaults(func=run)
 
 
@@ -65,7 +67,7 @@ def _check_out(out: Path, root: Path, force: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit
+    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit, load_root
 
     try:
         as_of = as_of_date(args.as_of, os.environ)
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     root, shown = _root(args.root)
     out = Path(args.out)
     _check_out(out, root, args.force)
-    result = load_tree(root, shown)
+    result = load_root(root, shown, args)
     ps = result.policyset
     if ps is None or not result.ok:
         emit(result.diagnostics, "text", False, result.files)

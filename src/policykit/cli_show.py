@@ -9,20 +9,22 @@ from typing import Any
 
 from .display import STATUS_ZH, entry_value_zh, period_zh, rule_label_zh
 from .model import entry_to_plain
-from .repository import load_tree
 
 
 def add_parser(sub: Any) -> None:
+    from .cli import add_load_args
+
     p = sub.add_parser("show", help="某地区某日有效的规则 / rules in force for a region")
     p.add_argument("code", help="6-digit region code, e.g. 441800")
     p.add_argument("root", nargs="?", default="policies")
     p.add_argument("--at", default=None, help="date YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    add_load_args(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, UsageError, _root, emit
+    from .cli import EXIT_DATA, UsageError, _root, emit, load_root
 
     day = args.at or dt.date.today().isoformat()
     try:
@@ -30,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"日期 {day} 无效，应为 YYYY-MM-DD", f"invalid date {day}") from exc
     root, shown = _root(args.root)
-    result = load_tree(root, shown)
+    result = load_root(root, shown, args)
     ps = result.policyset
     if ps is None or not result.ok:
         emit(result.diagnostics, "text", False, result.files)

@@ -4,17 +4,28 @@ A file is read, parsed and schema-validated on its own (`load_file`, a pure
 function of the file's bytes, so it can be cached and run in parallel); then
 the cross-file references are checked while the model is built. No problem
 stops the run: each file's diagnostics are collected and the next file loads.
+
+At scale (`load_tree` on thousands of files): files whose bytes are in the
+content cache (`filecache`) are not parsed again; the others are parsed and
+validated in worker processes when there are many of them; the garbage
+collector is paused while the model's millions of objects are created.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import codes, schema
+import orjson
+
+from . import codes, filecache, schema
 from .diagnostics import Diagnostic, sort_diagnostics
 from .model import (
     NATIONAL,
@@ -31,6 +42,7 @@ from .model import (
     source_from_plain,
 )
 from .policyset import PolicySet, RuleKey, breakdown_key
+from .progress import Progress
 from .yamlsrc import MAX_BYTES, lexical_problems, locate, parse_exact, parse_fast
 
 KINDS = {"region.yaml": "region", "sources.yaml": "sources", "catalogue.yaml": "catalogue"}
@@ -50,6 +62,7 @@ class LoadResult:
     policyset: PolicySet | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    cached: int = 0  # files taken from the content cache instead of being parsed
 
     @property
     def ok(self) -> bool:
@@ -108,35 +121,42 @@ def _located(diags: Iterable[Diagnostic], positions: dict[str, tuple[int, int]])
 
 def load_file(root: Path, rel: str, display: str = "", exact: bool = False) -> FileResult:
     """Read, parse and validate one file. `exact` forces the reference path."""
+    return _load(root, rel, display, exact)[0]
+
+
+def _load(root: Path, rel: str, display: str, exact: bool,
+          raw: bytes | None = None) -> tuple[FileResult, bytes | None]:
+    """load_file, plus the raw bytes when the file could be read."""
     shown = _join(display, rel)
     kind = KINDS.get(Path(rel).name)
     if kind is None:
         return FileResult(rel, None, None,
-                          (codes.make("E_FILE_KIND", shown, "", name=Path(rel).name).at(1, 1),))
+                          (codes.make("E_FILE_KIND", shown, "", name=Path(rel).name).at(1, 1),)), None
     path = root / rel
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+    if raw is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                return FileResult(rel, kind, None, (codes.make(
+                    "E_TOO_LARGE", shown, "", size=size, limit=MAX_BYTES).at(1, 1),)), None
+            raw = path.read_bytes()
+        except OSError as exc:
             return FileResult(rel, kind, None, (codes.make(
-                "E_TOO_LARGE", shown, "", size=size, limit=MAX_BYTES).at(1, 1),))
-        raw = path.read_bytes()
-    except OSError as exc:
-        return FileResult(rel, kind, None,
-                          (codes.make("E_READ", shown, "", reason=exc.strerror or str(exc)).at(1, 1),))
+                "E_READ", shown, "", reason=exc.strerror or str(exc)).at(1, 1),)), None
     if raw.startswith(b"\xef\xbb\xbf"):
-        return FileResult(rel, kind, None, (codes.make("E_BOM", shown, "").at(1, 1),))
+        return FileResult(rel, kind, None, (codes.make("E_BOM", shown, "").at(1, 1),)), raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return FileResult(rel, kind, None,
-                          (codes.make("E_ENCODING", shown, "", byte=exc.start).at(line, col),))
+                          (codes.make("E_ENCODING", shown, "", byte=exc.start).at(line, col),)), raw
     if not exact:
         data = _fast_path(kind, text, shown)
         if data is not None:
-            return FileResult(rel, kind, data)
-    return _exact_path(rel, kind, text, shown)
+            return FileResult(rel, kind, data), raw
+    return _exact_path(rel, kind, text, shown), raw
 
 
 def _fast_path(kind: str, text: str, shown: str) -> Any:
@@ -372,13 +392,125 @@ def build(root: Path, display: str, results: list[FileResult],
     return LoadResult(ps, sort_diagnostics(diags), len(results))
 
 
-def load_tree(root: Path | str, display: str | None = None, exact: bool = False) -> LoadResult:
-    """Load every file under root; never raises for bad data."""
+PARALLEL_MIN = 200  # below this many files to parse, worker processes cost more than they save
+_CHUNK = 48
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Bulk loading creates millions of objects and no cycles: don't scan them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _work(job: tuple[Path, list[str], str]) -> list[tuple[FileResult, bytes | None]]:
+    """Worker: load a chunk of files; valid data travels back as JSON bytes
+    (faster to decode than a pickle) and is cached as such."""
+    root, rels, display = job
+    out: list[tuple[FileResult, bytes | None]] = []
+    for rel in rels:
+        fr, _ = _load(root, rel, display, False)
+        blob = filecache.encode(fr.data) if fr.data is not None else None
+        out.append((FileResult(fr.rel, fr.kind, None, fr.diagnostics), blob) if blob
+                   else (fr, None))
+    return out
+
+
+def _jobs(requested: int | None, todo: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if todo < PARALLEL_MIN:
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1, 8)
+
+
+def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: filecache.Pack,
+              jobs: int | None, bar: Progress) -> list[FileResult]:
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[str, str, str | None]] = []  # rel, kind, sha
+    for rel in rels:
+        kind = KINDS.get(Path(rel).name)
+        if not pack.enabled or exact or kind is None:
+            todo.append((rel, kind or "", None))
+            continue
+        try:
+            path = root / rel
+            if path.stat().st_size > MAX_BYTES:
+                raise OSError("too large")  # diagnosed by _load
+            sha = filecache.digest(path.read_bytes())
+        except OSError:
+            todo.append((rel, kind, None))
+            continue
+        data = pack.get(kind, sha)
+        if data is None:
+            todo.append((rel, kind, sha))
+        else:
+            results[rel] = FileResult(rel, kind, data)
+            bar.advance()
+    n = _jobs(jobs, len(todo))
+    if n > 1 and not exact:
+        loaded = _parallel(root, shown, [t[0] for t in todo], n, bar)
+    else:
+        loaded = []
+        for rel, _, _ in todo:
+            fr, _ = _load(root, rel, shown, exact)
+            blob = filecache.encode(fr.data) if pack.enabled and fr.data is not None else None
+            loaded.append((fr, blob))
+            bar.advance()
+    for (rel, kind, key), (fr, blob) in zip(todo, loaded, strict=True):
+        if blob is not None:
+            if fr.data is None:
+                fr = FileResult(fr.rel, fr.kind, orjson.loads(blob), fr.diagnostics)
+            if key is not None:
+                pack.put(kind, key, blob)
+        results[rel] = fr
+    return [results[rel] for rel in rels]
+
+
+def _parallel(root: Path, shown: str, rels: list[str], n: int,
+              bar: Progress) -> list[tuple[FileResult, bytes | None]]:
+    chunks = [rels[i:i + _CHUNK] for i in range(0, len(rels), _CHUNK)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    out: list[tuple[FileResult, bytes | None]] = []
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        for part in pool.map(_work, [(root, c, shown) for c in chunks]):
+            out.extend(part)
+            bar.advance(len(part))
+    return out
+
+
+def load_tree(root: Path | str, display: str | None = None, exact: bool = False, *,
+              cache: bool | Path = False, jobs: int | None = None,
+              progress: bool = False) -> LoadResult:
+    """Load every file under root; never raises for bad data.
+
+    cache: True uses the default cache folder (`filecache.cache_dir()`), a Path
+    that folder, False none. jobs: worker processes for parsing (default: one
+    per core when there are many files to parse). progress: draw a progress bar
+    on stderr (callers pass True only for a terminal).
+    """
     root = Path(root)
     shown = str(root) if display is None else display
     rels, extra = discover(root, shown)
-    results = [load_file(root, rel, shown, exact=exact) for rel in rels]
-    return build(root, shown, results, extra)
+    if cache is False or exact:
+        pack = filecache.Pack(None, b"")
+    else:
+        pack = filecache.Pack.open(root, None if cache is True else cache)
+    bar = Progress("读取 loading", len(rels), progress)
+    with _gc_paused():
+        results = _load_all(root, shown, rels, exact, pack, jobs, bar)
+        bar.done()
+        result = build(root, shown, results, extra)
+    pack.save()
+    result.cached = pack.hits
+    return result
 
 
 def load(root: Path | str = "policies") -> PolicySet:
