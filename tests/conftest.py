@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,23 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "examples"
 POLICIES = REPO / "policies"
 ARCHIVE = REPO / "archive"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The CLI caches parsed files under ~/.cache by default: the tests use (and
+    # exercise) a cache of their own, removed at the end.
+    cache = tempfile.mkdtemp(prefix="policykit-test-cache-")
+    config.stash[_CACHE] = cache
+    os.environ["POLICYKIT_CACHE_DIR"] = cache
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cache = config.stash.get(_CACHE, None)
+    if cache:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+_CACHE = pytest.StashKey[str]()
 
 
 def run_cli(*args: str, cwd: Path | None = None,
