@@ -9,8 +9,6 @@ double-quoted scalar, with the line separators YAML would fold escaped.
 
 from __future__ import annotations
 
-from ..codes import EXTRACT_MARKER
-
 import json
 import re
 import unicodedata
@@ -18,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..codes import EXTRACT_MARKER
 from .pipeline import Extraction, Proposal
 
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
