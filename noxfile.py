@@ -4,6 +4,7 @@
     nox -s lint     ruff + mypy --strict on src/
     nox -s site     build the public site from policies/ into site/ (with the JSON API)
     nox -s serve    build the site and preview it at http://127.0.0.1:8000/
+    nox -s bench    time the commands on synthetic 300- and 3,000-region corpora
 """
 
 from __future__ import annotations
@@ -65,3 +66,11 @@ def checkdocs(session: nox.Session) -> None:
     session.run("python", "-c", "from pathlib import Path; from policykit.checkdocs import "
                 "checks_markdown; Path('docs/checks.md').write_text(checks_markdown(), "
                 "encoding='utf-8')")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks on synthetic corpora (N = 300 and 3,000): prints the table and writes
+    benchmarks/results.md. Arguments go to benchmarks/bench.py, e.g. `-- --sizes 300`."""
+    session.install(".[site]")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

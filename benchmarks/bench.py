@@ -1,0 +1,212 @@
+"""`nox -s bench`: policykit's commands on synthetic corpora, against baselines of the same run.
+
+    python benchmarks/bench.py [--sizes 300 3000] [--out benchmarks/results.md] [--skip-build]
+
+For each size N a corpus is generated (`benchmarks/synth.py --regions N`) and timed:
+
+* cold `validate` and cold `check`: `--no-cache`, every file parsed and validated;
+* warm `check`: after a `check` filled the content cache, one region file is edited
+  (a comment appended: new bytes, so exactly that file is parsed again);
+* `export` (JSON API and tables) and `build` (the whole site), with the cache warm;
+* value-in-force lookups per second in-process (random region, rule and day);
+* peak memory (maximum resident set of the command's process, from wait4).
+
+Each command runs in its own process, as a user runs it; wall-clock seconds. Baselines
+measured in the same run on the same files: the bare libyaml parse of every file
+(PyYAML's CSafeLoader, what most YAML tools pay) and `json.loads` of the same content
+(the floor of any loader). The ratios in the table are time / baseline. OpenFisca 46's
+load of the same number of values (26 s on this kind of machine, measured when the
+project started) is quoted, not re-measured. The table is printed and written to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OPENFISCA_3000_S = 26.0  # OpenFisca 46 loading 3,000 regions x 20 parameters x 8 values
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    code: int
+
+
+def run(args: list[str], env: dict[str, str]) -> Run:
+    """Run a command; wall time and the peak resident memory of its process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **env})
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"bench: {' '.join(args)} failed ({proc.returncode}):\n{err}")
+    if proc.stderr:
+        proc.stderr.close()
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def policykit(*args: str) -> list[str]:
+    return [sys.executable, "-m", "policykit", *args, "--quiet"]
+
+
+def baselines(root: Path) -> tuple[float, float]:
+    """Seconds for a bare libyaml parse of every file, and for json.loads of the same data."""
+    import yaml
+
+    files = sorted(root.rglob("*.yaml"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    t = time.perf_counter()
+    datas = [yaml.load(x, Loader=yaml.CSafeLoader) for x in texts]
+    libyaml = time.perf_counter() - t
+    blobs = [json.dumps(d, ensure_ascii=False, default=str) for d in datas]
+    t = time.perf_counter()
+    for b in blobs:
+        json.loads(b)
+    return libyaml, time.perf_counter() - t
+
+
+def lookups_per_second(root: Path, n: int = 200_000) -> float:
+    code = f"""
+import random, time, policykit
+ps = policykit.load({str(root)!r})
+rng = random.Random(1)
+keys = sorted(ps.rules); codes = sorted(ps.regions)
+qs = []
+for _ in range({n}):
+    _, pid, bk = rng.choice(keys)
+    day = f"{{rng.randint(2012, 2027)}}-{{rng.randint(1, 12):02d}}-{{rng.randint(1, 28):02d}}"
+    qs.append((rng.choice(codes), pid, day, dict(bk)))
+value = ps.value
+for c, p, d, b in qs: value(c, p, d, **b)
+best = 1e9
+for _ in range(3):
+    t = time.process_time()
+    for c, p, d, b in qs: value(c, p, d, **b)
+    best = min(best, time.process_time() - t)
+print(len(qs) / best)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "POLICYKIT_CACHE_DIR": "off"})
+    return float(out.stdout.strip())
+
+
+def edit_one(root: Path, seed: int) -> None:
+    files = sorted(root.rglob("region.yaml"))
+    f = random.Random(seed).choice(files)
+    with f.open("a", encoding="utf-8") as fh:
+        fh.write(f"# bench edit {seed}\n")
+
+
+def measure(n: int, work: Path, build: bool) -> list[tuple[str, Run | float]]:
+    root = work / f"corpus-{n}"
+    subprocess.run([sys.executable, str(HERE / "synth.py"), "--regions", str(n), "--out",
+                    str(root), "--force"], check=True, capture_output=True)
+    env = {"POLICYKIT_CACHE_DIR": str(work / f"cache-{n}"), "SOURCE_DATE_EPOCH": "1750000000"}
+    rows: list[tuple[str, Run | float]] = []
+    libyaml, jsonl = baselines(root)
+    rows.append(("baseline: libyaml parse", libyaml))
+    rows.append(("baseline: json.loads", jsonl))
+    rows.append(("cold validate", run(policykit("validate", str(root), "--no-cache"), env)))
+    rows.append(("cold check", run(policykit("check", str(root), "--no-cache"), env)))
+    run(policykit("check", str(root)), env)  # fills the cache
+    edit_one(root, n)
+    rows.append(("warm check, one file edited", run(policykit("check", str(root)), env)))
+    rows.append(("export (API + tables)",
+                 run(policykit("export", str(root), "--out", str(work / f"out-{n}"),
+                               "--force"), env)))
+    if build:
+        rows.append(("build (whole site)",
+                     run(policykit("build", str(root), "--out", str(work / f"site-{n}"),
+                                   "--force"), env)))
+    rows.append(("lookups per second", lookups_per_second(root)))
+    return rows
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{cores} cores ({model or platform.machine()}), Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def table(results: dict[int, list[tuple[str, Run | float]]]) -> str:
+    sizes = sorted(results)
+    head = "| | " + " | ".join(f"N = {n:,}" for n in sizes) + " |"
+    lines = [head, "|---|" + "---|" * len(sizes)]
+    names = [name for name, _ in results[sizes[0]]]
+    for name in names:
+        cells = []
+        for n in sizes:
+            row = dict(results[n])
+            value = row.get(name)
+            libyaml = row["baseline: libyaml parse"]
+            jsonl = row["baseline: json.loads"]
+            assert isinstance(libyaml, float) and isinstance(jsonl, float)
+            if value is None:
+                cells.append("–")
+            elif name == "lookups per second":
+                assert isinstance(value, float)
+                cells.append(f"{value / 1e6:.2f} million/s (target ≥ 1)")
+            elif isinstance(value, float):
+                cells.append(f"{value:.2f} s")
+            else:
+                cells.append(f"{value.seconds:.2f} s, {value.peak_mib:,.0f} MiB; "
+                             f"{value.seconds / libyaml:.2f}× libyaml, "
+                             f"{value.seconds / jsonl:.0f}× json")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if 3000 in results:
+        cold = dict(results[3000]).get("cold check")
+        if isinstance(cold, Run):
+            lines.append("")
+            lines.append(f"Cold check at N = 3,000 against OpenFisca 46's load of the same "
+                         f"480,000 values ({OPENFISCA_3000_S:.0f} s, quoted): "
+                         f"{cold.seconds / OPENFISCA_3000_S:.2f}× (target ≤ 0.15×).")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
+    ap.add_argument("--out", type=Path, default=HERE / "results.md")
+    ap.add_argument("--skip-build", action="store_true", help="do not time the site build")
+    ap.add_argument("--work", type=Path, default=None, help="keep corpora and outputs here")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="policykit-bench-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        results = {}
+        for n in args.sizes:
+            print(f"bench: N = {n} …", file=sys.stderr, flush=True)
+            results[n] = measure(n, work, not args.skip_build)
+    text = (f"# policykit benchmarks\n\nMachine: {machine()}. Run "
+            f"{time.strftime('%Y-%m-%d')}. Wall-clock seconds, each command in its own "
+            f"process; memory is the command's peak resident set.\n\n{table(results)}\n")
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
