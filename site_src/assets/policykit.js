@@ -1,12 +1,14 @@
-/* policykit site script (hand-written, no dependencies, no network).
+/* policykit site script (hand-written, no dependencies; fetches only this site's own files).
  *
  * 1. Sortable tables: every table.pk-sortable gets header buttons; sorting uses each
  *    cell's data-sort (numbers compare as numbers, text in Chinese collation order);
  *    empty values ("未收录", "未公布") always sort last.
  * 2. Comparison date picker: form.pk-when swaps in the values in force on the chosen
  *    day. The values were resolved at build time by policykit for every day a value can
- *    change (script#<table>-data: cells, sort keys and per-row steps); this script only
- *    picks the last step starting on or before the day. It never computes a value.
+ *    change (script#<table>-data: cells, sort keys and per-row steps, inline or, when
+ *    large, in the JSON file named by its data-src, fetched from this site on the first
+ *    change of day); this script only picks the last step starting on or before the
+ *    day. It never computes a value.
  */
 (function () {
   "use strict";
@@ -78,7 +80,9 @@
     var table = document.getElementById(form.getAttribute("data-table"));
     var source = document.getElementById(form.getAttribute("data-table") + "-data");
     if (!table || !source) return;
-    var data = JSON.parse(source.textContent);
+    // Large histories live in a JSON file beside the page (data-src), fetched on the
+    // first change of day; small ones are inline.
+    var data = source.hasAttribute("data-src") ? null : JSON.parse(source.textContent);
     var none = '<span class="pk-none">未收录</span>';
     var note = document.querySelector(".pk-day");
     var dayInput = form.querySelector("input[name=day]");
@@ -86,6 +90,13 @@
 
     function show(day) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      if (data === null) {
+        fetch(source.getAttribute("data-src"))
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (d) { data = d; show(day); })
+          .catch(function () { if (note) note.textContent = "（历史数值加载失败）"; });
+        return;
+      }
       Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
         var row = data.rows[Number(tr.getAttribute("data-row"))];
         row.s.forEach(function (steps, c) {

@@ -50,6 +50,8 @@ KIND_ZH = {"regulation": "法规", "notice": "通知", "work_report": "工作报
            "secondary": "二手转述"}
 # A comparison table with more rows than this is split into one page per province.
 MAX_COMPARE_ROWS = 300
+# Date-picker data larger than this (bytes) goes to a JSON file fetched on demand.
+PICKER_INLINE_MAX = 40_000
 # Change-list pages hold at most this many events (the newest on the index page).
 CHANGES_PER_PAGE = 300
 LATEST_ON_HOME = 10
@@ -770,8 +772,7 @@ class _Site:
                 f'<div class="pk-tablewrap pk-scroll"{SKIP}><table class="pk-table pk-sortable pk-compare" id="{ident}">'
                 f"<thead><tr><th>地区</th>{heads}</tr></thead><tbody>"
                 + "".join(body) + "</tbody></table></div>",
-                f'<script type="application/json" id="{ident}-data">'
-                + script_json({"cells": cells, "sort": sorts, "rows": data_rows}) + "</script>", ""]
+                self.picker_data(page, ident, {"cells": cells, "sort": sorts, "rows": data_rows}), ""]
         if not data_rows:
             out += ['<p class="pk-empty">这些地区都没有此项数据。</p>', ""]
         if absent:
@@ -801,6 +802,19 @@ class _Site:
             out += ['<p class="pk-legend-text">此项不是数值，没有走势图；历史见各地区页面。</p>', ""]
         return "\n".join(out) + "\n"
 
+    def picker_data(self, page: str, ident: str, data: dict[str, Any]) -> str:
+        """The date picker's values: inline when small, else a JSON file beside the page
+        that the script fetches only when a reader picks another day (a 100-region
+        province's history would otherwise be most of the page's bytes)."""
+        inline = script_json(data)
+        if len(inline) <= PICKER_INLINE_MAX:
+            return f'<script type="application/json" id="{ident}-data">{inline}</script>'
+        path = page[:-3] + ".values.json"
+        self.files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                      separators=(",", ":")) + "\n"
+        return (f'<script type="application/json" id="{ident}-data" '
+                f'data-src="{esc(file_url(page, path))}"></script>')
+
     def series(self, code: str, steps: list[tuple[str, Resolved | None]]) -> Series:
         segs = []
         end_all = max(self.day, steps[-1][0]) if steps else self.day
@@ -819,17 +833,19 @@ class _Site:
     # diseases ---------------------------------------------------------------------------
     def disease_lists(self) -> list[tuple[str, Entry, str]]:
         """(region, entry, origin) for every disease list a region has: in force today
-        (own or inherited), or its own pending draft/planned list."""
+        (own or inherited), or its own pending draft/planned list. Unknown values
+        (the list was not published) are not lists and are left out."""
         out = []
         dparams = [p.id for p in self.cat.parameters.values() if p.type == "diseases"]
         for code in sorted(self.ps.regions):
             seen: set[int] = set()
             for (pid, _bk), r in self.in_force(code).items():
-                if pid in dparams:
+                # An "unknown" (未公布) value of a disease parameter is no list.
+                if pid in dparams and r.entry.value.diseases is not None:
                     out.append((code, r.entry, r.origin))
                     seen.add(id(r.entry))
             for e in self.pending_entries(code):
-                if e.parameter in dparams and id(e) not in seen:
+                if e.parameter in dparams and e.value.diseases is not None and id(e) not in seen:
                     out.append((code, e, code))
         return out
 
@@ -843,26 +859,33 @@ class _Site:
                 k = disease_key(d)
                 by_key[k].append((code, e, origin, d))
                 names.setdefault(k, d)
+        page = "diseases/index.md"
         index = [front_matter("门诊慢特病病种"), "# 门诊慢特病病种", "",
                  "<p>各地门诊慢特病（门诊特定病种）名单中出现的病种。许多地区的名单只公布了一部分，"
                  "所以“没有列出”不等于“不保障”。名称按国家医保门诊慢特病编码（M 码）归并；"
                  "标注“推断”的对应关系尚待核实。</p>", ""]
         if lists:
-            rows = []
-            for code, e, origin in lists:
-                assert e.value.diseases is not None
-                inh = f"（继承自 {self.region_link('diseases/index.md', origin)}）" if origin != code else ""
-                rows.append(f'<tr><td data-label="地区">{self.region_link("diseases/index.md", code)}{inh}</td>'
-                            f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))}</td>'
-                            f'<td data-label="状态">{self.badge(e.status)}</td></tr>')
-            index += ["## 各地名单", "",
-                      '<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
-                      "<th>名单</th><th>状态</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>", ""]
+            index += ["## 各地名单", ""]
+            if len(lists) <= MAX_COMPARE_ROWS:
+                index += [self.disease_lists_table(lists, page), ""]
+            else:
+                # At scale the lists go one page per province; the index keeps a summary.
+                by_prov = self.by_province(lists, lambda item: item[0])
+                index += [self.province_summary(
+                    page, by_prov, "diseases/regions/{}.md", "名单数",
+                    "<p>地区较多，按省分页：</p>"), ""]
+                for prov, items in by_prov.items():
+                    sub = f"diseases/regions/{prov}.md"
+                    title = f"门诊慢特病名单（{self.province_name(prov)}）"
+                    self.files[sub] = "\n".join([
+                        front_matter(title), f"# {md_text(title)}", "",
+                        f'<p><a href="{page_url(sub, page)}">← 全部病种</a></p>', "",
+                        self.disease_lists_table(items, sub), ""])
         if by_key:
             rows = []
             for k in sorted(by_key, key=lambda k: (names[k].nhsa_code or "~", names[k].normalized or names[k].name)):
                 d = names[k]
-                rows.append(f'<tr><td data-label="病种"><a href="{page_url("diseases/index.md", disease_page(k))}">'
+                rows.append(f'<tr><td data-label="病种"><a href="{page_url(page, disease_page(k))}">'
                             f"{esc(d.normalized or d.name)}</a></td>"
                             f'<td data-label="国家编码">{esc(d.nhsa_code or "未对应")}</td>'
                             f'<td data-label="地区数" data-sort="{len({c for c, *_ in by_key[k]})}">'
@@ -872,34 +895,84 @@ class _Site:
                       + "".join(rows) + "</tbody></table></div>", ""]
         else:
             index += ['<p class="pk-empty">本站尚未收录任何地区的病种名单。</p>', ""]
-        self.files["diseases/index.md"] = "\n".join(index) + "\n"
+        self.files[page] = "\n".join(index) + "\n"
         for k, items in by_key.items():
-            page = disease_page(k)
-            d = names[k]
-            title = d.normalized or d.name
-            out = [front_matter(title, description=f"哪些地区把{title}列入门诊慢特病"),
-                   f"# {md_text(title)}", ""]
-            facts = [f"国家医保门诊慢特病编码：{esc(d.nhsa_code)}" if d.nhsa_code else "尚未对应国家编码"]
-            if d.mapping == "inferred":
-                facts.append("对应关系为推断，待核实")
-            out += [f'<p class="pk-meta">{" · ".join(facts)}</p>', "",
-                    "<p>下列地区的门诊慢特病名单中列有此病种。名单不完整的地区可能也保障此病种而未列出。</p>", ""]
-            rows = []
-            for code, e, origin, item in items:
-                assert e.value.diseases is not None
-                local = esc(item.name) + (f"（{esc(item.note)}）" if item.note else "")
-                limit = f"{esc(display.group(item.annual_limit))} 元" if item.annual_limit is not None else "未公布"
-                inh = f'<div class="pk-origin">继承自 {self.region_link(page, origin)}</div>' if origin != code else ""
-                rows.append(f'<tr><td data-label="地区">{self.region_link(page, code)}{inh}</td>'
-                            f'<td data-label="当地名称">{local}</td>'
-                            f'<td data-label="年度限额">{limit}</td>'
-                            f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))} '
-                            f"{self.badge(e.status)}</td>"
-                            f'<td data-label="出处">{self.source_html(e, page)}</td></tr>')
-            out.append('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
-                       "<th>当地名称</th><th>年度限额</th><th>名单</th><th>出处</th></tr></thead><tbody>"
-                       + "".join(rows) + "</tbody></table></div>")
-            self.files[page] = "\n".join(out) + "\n"
+            self.disease_page(k, names[k], items)
+
+    def disease_lists_table(self, lists: Sequence[tuple[str, Entry, str]], page: str) -> str:
+        rows = []
+        for code, e, origin in lists:
+            assert e.value.diseases is not None
+            inh = f"（继承自 {self.region_link(page, origin)}）" if origin != code else ""
+            rows.append(f'<tr><td data-label="地区">{self.region_link(page, code)}{inh}</td>'
+                        f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))}</td>'
+                        f'<td data-label="状态">{self.badge(e.status)}</td></tr>')
+        return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
+                "<th>名单</th><th>状态</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+
+    def by_province(self, items: Iterable[Any], code_of: Any) -> dict[str, list[Any]]:
+        """Items grouped by the province of their region ("other": none), sorted."""
+        out: dict[str, list[Any]] = defaultdict(list)
+        for item in items:
+            out[self.province_of.get(code_of(item)) or "other"].append(item)
+        return dict(sorted(out.items()))
+
+    def province_name(self, prov: str) -> str:
+        return self.name(prov) if prov in self.ps.regions else "其他地区"
+
+    def province_summary(self, page: str, by_prov: Mapping[str, Sequence[Any]], pattern: str,
+                         count_label: str, intro: str) -> str:
+        rows = "".join(
+            f'<tr><td data-label="省份"><a href="{page_url(page, pattern.format(prov))}">'
+            f"{esc(self.province_name(prov))}</a></td>"
+            f'<td data-label="{count_label}" data-sort="{len(items)}">{len(items)}</td></tr>'
+            for prov, items in by_prov.items())
+        return (intro + '<div class="pk-tablewrap"><table class="pk-table pk-sortable"><thead><tr>'
+                f"<th>省份</th><th>{count_label}</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+    def disease_page(self, k: str, d: Disease, items: list[tuple[str, Entry, str, Disease]]) -> None:
+        page = disease_page(k)
+        title = d.normalized or d.name
+        head = [front_matter(title, description=f"哪些地区把{title}列入门诊慢特病"),
+                f"# {md_text(title)}", ""]
+        facts = [f"国家医保门诊慢特病编码：{esc(d.nhsa_code)}" if d.nhsa_code else "尚未对应国家编码"]
+        if d.mapping == "inferred":
+            facts.append("对应关系为推断，待核实")
+        head += [f'<p class="pk-meta">{" · ".join(facts)}</p>', "",
+                 "<p>下列地区的门诊慢特病名单中列有此病种。名单不完整的地区可能也保障此病种而未列出。</p>", ""]
+        if len(items) <= MAX_COMPARE_ROWS:
+            self.files[page] = "\n".join([*head, self.disease_table(items, page)]) + "\n"
+            return
+        # At scale: one page per province, the disease page keeps a per-province count.
+        by_prov = self.by_province(items, lambda item: item[0])
+        pattern = "diseases/" + k + "/{}.md"
+        self.files[page] = "\n".join([*head, self.province_summary(
+            page, by_prov, pattern, "地区数", "<p>地区较多，按省分页：</p>")]) + "\n"
+        for prov, sub_items in by_prov.items():
+            sub = pattern.format(prov)
+            sub_title = f"{title}（{self.province_name(prov)}）"
+            self.files[sub] = "\n".join([
+                front_matter(sub_title, description=f"哪些地区把{title}列入门诊慢特病"),
+                f"# {md_text(sub_title)}", "",
+                f'<p><a href="{page_url(sub, page)}">← 返回各省汇总</a></p>', "",
+                self.disease_table(sub_items, sub)]) + "\n"
+
+    def disease_table(self, items: Sequence[tuple[str, Entry, str, Disease]], page: str) -> str:
+        rows = []
+        for code, e, origin, item in items:
+            assert e.value.diseases is not None
+            local = esc(item.name) + (f"（{esc(item.note)}）" if item.note else "")
+            limit = f"{esc(display.group(item.annual_limit))} 元" if item.annual_limit is not None else "未公布"
+            inh = f'<div class="pk-origin">继承自 {self.region_link(page, origin)}</div>' if origin != code else ""
+            rows.append(f'<tr><td data-label="地区">{self.region_link(page, code)}{inh}</td>'
+                        f'<td data-label="当地名称">{local}</td>'
+                        f'<td data-label="年度限额">{limit}</td>'
+                        f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))} '
+                        f"{self.badge(e.status)}</td>"
+                        f'<td data-label="出处">{self.source_html(e, page)}</td></tr>')
+        return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
+                "<th>当地名称</th><th>年度限额</th><th>名单</th><th>出处</th></tr></thead><tbody>"
+                + "".join(rows) + "</tbody></table></div>")
 
     # changes ------------------------------------------------------------------------------
     def change_html(self, c: RuleChange, page: str) -> str:
