@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +212,84 @@ def test_step_chart_is_accessible_escaped_svg() -> None:
     assert "<rect" in svg and 'stroke-dasharray="6 4"' in svg
     assert step_chart([Series("x", ())], start="2020-01-01", end="2021-01-01",
                       fmt=str, title="t", ident="c1") == ""
+
+
+# -- scale: search index, page sizes, incremental writing ------------------------------------
+def test_history_and_rule_tables_are_left_out_of_search(content: site.SiteContent) -> None:
+    page = content.files["regions/441800.md"]
+    assert re.search(r"^## 历史记录 \{ data-search-exclude=\"true\" \}$", page, re.M)
+    assert '<section class="pk-history" data-search-exclude="true">' in page
+    compare = content.files["compare/resident.inpatient.ratio.md"]
+    # The table has nested <div>s, so it is excluded by a wrapping <section> (Material
+    # ends an exclusion at the first closing tag of the same name).
+    assert '<section data-search-exclude="true"><div class="pk-tablewrap pk-scroll">' in compare
+    assert re.search(r"<div[^>]*data-search-exclude", compare) is None
+    # Titles stay searchable: the region's name and the rule's label.
+    assert page.splitlines()[1] == 'title: "清远市"'
+    assert "住院报销比例" in compare.split("\n---\n")[0]
+
+
+def test_large_picker_data_goes_to_a_file(content: site.SiteContent,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    ps = policykit.load(POLICIES)
+    monkeypatch.setattr(site, "PICKER_INLINE_MAX", 0)
+    out = generate(ps, SiteInput(as_of=AS_OF, site_url="http://x/", changes=ps.changes()))
+    page = out.files["compare/resident.inpatient.ratio.md"]
+    assert ('id="pk-cmp-data" data-src="../../compare/resident.inpatient.ratio.values.json">'
+            "</script>") in page
+    data = json.loads(out.files["compare/resident.inpatient.ratio.values.json"])
+    inline = content.files["compare/resident.inpatient.ratio.md"]
+    start = inline.index('id="pk-cmp-data">') + len('id="pk-cmp-data">')
+    assert data == json.loads(inline[start:inline.index("</script>", start)])
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
+    ps = policykit.load(POLICIES)
+    inp = SiteInput(as_of=AS_OF, site_url="http://x/", changes=ps.changes())
+    first = generate(ps, inp, tmp_path)
+    assert set(first.files) == set(generate(ps, inp).files)
+    assert first.files["regions/441800.md"] == generate(ps, inp).files["regions/441800.md"]
+    past = 1_000_000_000
+    for p in tmp_path.rglob("*.md"):
+        os.utime(p, (past, past))
+    generate(ps, inp, tmp_path)
+    assert {p.stat().st_mtime for p in tmp_path.rglob("*.md")} == {past}
+    # A new as-of day changes every region page (it names the day), not the format guide.
+    (tmp_path / "format.md").write_text("x", encoding="utf-8")
+    os.utime(tmp_path / "format.md", (past, past))
+    generate(ps, SiteInput(as_of="2025-07-01", site_url="http://x/", changes=ps.changes()),
+             tmp_path)
+    assert (tmp_path / "regions/441800.md").stat().st_mtime != past
+    assert (tmp_path / "rules.md").stat().st_mtime == past
+
+
+SYNTH = POLICIES.parent / "benchmarks" / "synth.py"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> site.SiteContent:
+    """A 300-region synthetic corpus (benchmarks/synth.py): big enough that comparison
+    and disease pages are split by province, with unknown disease lists."""
+    root = tmp_path_factory.mktemp("synth") / "policies"
+    subprocess.run([sys.executable, str(SYNTH), "--regions", "300", "--out", str(root)],
+                   check=True, capture_output=True)
+    ps = policykit.load(root)
+    assert any(e.parameter == "chronic.special_outpatient.diseases" and e.value.is_unknown
+               for entries in ps.rules.values() for e in entries)
+    return generate(ps, SiteInput(as_of="2026-01-01", site_url="http://x/",
+                                  changes=ps.changes()))
+
+
+def test_synthetic_300_regions_pages_stay_small(synthetic: site.SiteContent) -> None:
+    # Under 160 KB of Markdown, the page stays under 200 KB of HTML with Material's frame
+    # (header, tabs, province nav, footer: ~25 KB); the e2e tests check built pages.
+    sizes = {p: len(t.encode("utf-8")) for p, t in synthetic.files.items() if p.endswith(".md")}
+    assert max(sizes.values()) < 160_000, max(sizes.items(), key=lambda kv: kv[1])
+    assert any(p.startswith("compare/") and p.count("/") == 2 for p in sizes)   # split
+    assert any(p.startswith("diseases/regions/") for p in sizes)
+
+
+def test_synthetic_nav_lists_provinces_only(synthetic: site.SiteContent) -> None:
+    regions = next(n for n in synthetic.nav if n.title == "地区")
+    assert len(regions.children) <= 32
+    assert sum(1 for p in synthetic.files if p.startswith("regions/")) > 300

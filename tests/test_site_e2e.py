@@ -183,6 +183,50 @@ def test_pages_are_small_and_search_index_is_bounded(built: BuiltSite) -> None:
     assert index < 5_000_000
 
 
+def test_search_index_holds_names_and_labels_not_tables(built: BuiltSite) -> None:
+    import json
+
+    docs = json.loads((built.out / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    text = {d["location"]: d["title"] + " " + d["text"].replace("\u200b", "") for d in docs}
+    assert any("清远市" in t for loc, t in text.items() if loc.startswith("regions/441800/"))
+    assert any("住院报销比例" in t for loc, t in text.items() if loc.startswith("compare/"))
+    # Comparison tables, date pickers and region histories are not indexed.
+    for loc, t in text.items():
+        if loc.startswith("compare/resident.inpatient.ratio/"):
+            assert "清远市" not in t and "年末" not in t, (loc, t[:200])
+        if loc.startswith("regions/"):
+            assert "历史记录" not in t and "#h-r-" not in loc, (loc, t[:200])
+
+
+def test_work_folder_keeps_unchanged_files_and_their_times(tmp_path: Path) -> None:
+    """`--work`: a second build of the same data rewrites no docs file and the new site's
+    unchanged pages keep their times; the site itself is still swapped in whole."""
+    import os
+
+    out, work = tmp_path / "site", tmp_path / "work"
+    args = ("build", str(POLICIES), "--out", str(out), "--work", str(work), "--as-of", AS_OF)
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    past = 1_000_000_000
+    for f in [*work.rglob("*"), *out.rglob("*")]:
+        if f.is_file():
+            os.utime(f, (past, past))
+    (work / "stale.md").write_text("left over", encoding="utf-8")
+    second = run_cli(*args)
+    assert second.returncode == 0, second.stderr
+    assert not (work / "stale.md").exists()
+    assert (work / "regions" / "441800.md").stat().st_mtime == past
+    assert (work / "api" / "v1" / "regions" / "441800.json").stat().st_mtime == past
+    assert (out / "regions" / "441800" / "index.html").stat().st_mtime == past
+    assert not (out / "stale").exists()
+    # A folder that is not a work folder is refused rather than pruned.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine", encoding="utf-8")
+    refused = run_cli("build", str(POLICIES), "--out", str(out), "--work", str(other))
+    assert refused.returncode != 0 and (other / "keep.txt").is_file()
+
+
 def test_feed_parses_as_atom(built: BuiltSite) -> None:
     with urlopen(built.url + "feed.xml") as r:           # served, as a reader would get it
         data = r.read()
@@ -316,6 +360,10 @@ def test_search_finds_a_city_by_its_chinese_name(browser: Any, built: BuiltSite)
     box.fill("住院报销比例")
     box.press("End")
     page.locator(".md-search-result__item").filter(has_text="住院报销比例").first.wait_for(
+        state="visible")
+    box.fill("报销比例")
+    box.press("End")
+    page.locator(".md-search-result__item").filter(has_text="报销比例").first.wait_for(
         state="visible")
     shot(page, "search-desktop")
     assert_clean(w, built)

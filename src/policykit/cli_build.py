@@ -49,6 +49,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--strict", action="store_true", help="data warnings are fatal too")
     p.add_argument("--force", action="store_true",
                    help="replace DIR even if it does not look like a previous build")
+    p.add_argument("--work", default=None, metavar="FOLDER",
+                   help="keep the generated Markdown and data files in FOLDER between builds "
+                        "(incremental: only files whose content changed are rewritten, and "
+                        "unchanged pages of the new site keep their old mtimes); default: a "
+                        "temporary folder")
     p.set_defaults(func=run)
 
 
@@ -76,6 +81,48 @@ def _check_out(out: Path, root: Path, config_dir: Path, force: bool) -> None:
         raise UsageError(f"{out} 不是空文件夹，也不是以前构建的网站；确认要整体替换请加 --force",
                          f"{out} is neither empty nor a previous site build; "
                          "add --force to replace it")
+
+
+WORK_MARK = ".policykit-work"
+
+
+def _check_work(work: Path, out: Path, root: Path, config_dir: Path) -> None:
+    from .cli import UsageError
+
+    real = work.resolve()
+    # Inside the project (beside mkdocs.yml) is fine; inside the data or the site is not.
+    for other, inside in ((out.resolve(), True), (root.resolve(), True),
+                          (config_dir.resolve(), False)):
+        if other.is_relative_to(real) or (inside and real.is_relative_to(other)):
+            raise UsageError(f"工作文件夹 {work} 与 {other} 重叠",
+                             f"work folder {work} overlaps {other}")
+    if work.exists() and not work.is_dir():
+        raise UsageError(f"{work} 已存在且不是文件夹", f"{work} exists and is not a folder")
+    if work.is_dir() and any(work.iterdir()) and not (work / WORK_MARK).is_file():
+        raise UsageError(f"{work} 不是空文件夹，也不是以前构建用的工作文件夹（构建会删除其中多余的文件）",
+                         f"{work} is neither empty nor a previous build's work folder "
+                         "(a build deletes files there that it did not write)")
+
+
+def keep_mtimes(new: Path, old: Path) -> int:
+    """Give each file of `new` that `old` holds with the same bytes the old file's
+    times (a deploy by rsync or HTTP Last-Modified then sees only real changes).
+    Returns how many files kept their times."""
+    if not old.is_dir():
+        return 0
+    kept = 0
+    for f in new.rglob("*"):
+        o = old / f.relative_to(new)
+        try:
+            if not f.is_file() or not o.is_file():
+                continue
+            st = o.stat()
+            if st.st_size == f.stat().st_size and o.read_bytes() == f.read_bytes():
+                os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+                kept += 1
+        except OSError:
+            continue
+    return kept
 
 
 def read_pages(folder: Path) -> dict[str, str]:
@@ -107,33 +154,49 @@ def api_examples(ps: PolicySet, docs: Path) -> dict[str, str]:
 
 
 def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
-               commit: str | None) -> BuildResult:
+               commit: str | None, work: Path | None = None) -> BuildResult:
     """Everything after a clean check. Raises SiteBuildError / ExportError / OSError;
-    `out` is replaced only on success."""
-    from .mkdocs_build import build, write_docs
+    `out` is replaced only on success.
+
+    With `work`, the docs tree mkdocs reads is kept there between builds and updated in
+    place: files whose bytes did not change are not rewritten, files no longer
+    generated are deleted. The site itself is still built into a fresh staging folder
+    and swapped in whole; files of it identical to the previous site's keep their
+    times. A failed build may leave `work` updated, never `out`."""
+    from .mkdocs_build import build, prune, sync_tree, write_docs
     from .tables import DOWNLOADS_DIR, export_tables  # pandas: imported only to build
 
     started = time.monotonic()
     site_src = config_file.parent / "site_src"
     format_guide = config_file.parent / "docs" / "format.md"
-    with tempfile.TemporaryDirectory(prefix="policykit-site-") as work:
-        docs = Path(work) / "docs"
-        files = export_api(ps, docs, as_of, site_url, commit)
-        files += export_tables(ps, docs, as_of, commit)
-        downloads = [Download(p.relative_to(docs).as_posix(), p.stat().st_size)
-                     for p in sorted((docs / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
+    with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
+        fresh = Path(tmp) / "docs"
+        files = export_api(ps, fresh, as_of, site_url, commit)
+        files += export_tables(ps, fresh, as_of, commit)
+        downloads = [Download(p.relative_to(fresh).as_posix(), p.stat().st_size)
+                     for p in sorted((fresh / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
         inp = SiteInput(
             as_of=as_of, site_url=site_url, changes=ps.changes(),
             handwritten=read_pages(site_src / "pages"), rules=checks.RULES,
             codes=list(CODES.values()),
             format_guide=format_guide.read_text(encoding="utf-8")
             if format_guide.is_file() else None,
-            downloads=downloads, api_examples=api_examples(ps, docs))
-        content = generate(ps, inp)
-        write_docs(content, docs, site_src / "assets")
+            downloads=downloads, api_examples=api_examples(ps, fresh))
+        docs = fresh if work is None else work
+        if work is not None:
+            work.mkdir(parents=True, exist_ok=True)
+            (work / WORK_MARK).touch()
+        # Pages go to disk as they are generated (never all in memory at once).
+        content = generate(ps, inp, docs)
+        kept = write_docs(content, docs, site_src / "assets")
+        if work is not None:
+            kept += sync_tree(fresh, work)          # the API and downloads
+            prune(work, [*kept, work / WORK_MARK])
         with atomic_output(out) as staging:
             log = build(content, config_file=config_file, docs_dir=docs, site_dir=staging,
                         site_url=site_url)
+            if work is not None:
+                keep_mtimes(staging, out)
     pages = sum(1 for p in content.files if p.endswith(".md"))
     return BuildResult(out, pages, files + len(content.files), time.monotonic() - started,
                        log.messages)
@@ -157,6 +220,9 @@ def run(args: argparse.Namespace) -> int:
     root, shown = _root(args.root)
     out = Path(args.out)
     _check_out(out, root, config_file.parent, args.force)
+    work = Path(args.work) if args.work else None
+    if work is not None:
+        _check_work(work, out, root, config_file.parent)
     result = load_tree(root, shown)
     diags = list(result.diagnostics)
     if result.policyset is not None and result.ok:
@@ -170,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_DATA
     try:
         built = build_site(ps, out=out, config_file=config_file, as_of=as_of,
-                           site_url=site_url, commit=data_commit(root, env))
+                           site_url=site_url, commit=data_commit(root, env), work=work)
     except SiteBuildError as exc:
         for m in exc.messages:
             print(f"mkdocs: {m}", file=sys.stderr)

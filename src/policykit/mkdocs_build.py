@@ -11,13 +11,15 @@ and returned as plain messages; this module never prints.
 from __future__ import annotations
 
 import logging
-import shutil
-from collections.abc import Sequence
+import os
+import re
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .site import NavItem, SiteContent
+from .site import NavItem, SiteContent, WrittenFiles, write_if_changed
 
 
 class SiteBuildError(Exception):
@@ -34,14 +36,61 @@ class BuildLog:
     messages: tuple[str, ...]          # WARNING and above (empty on a strict success)
 
 
-def write_docs(content: SiteContent, docs_dir: Path, assets: Path | None) -> None:
-    """Write the generated pages and data files, and copy the hand-written assets."""
-    for rel, text in content.files.items():
-        target = docs_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+def write_docs(content: SiteContent, docs_dir: Path, assets: Path | None) -> list[Path]:
+    """Write the generated pages and data files, and copy the hand-written assets.
+
+    A file already holding the same bytes is not rewritten (its mtime stays), so in a
+    docs folder kept between builds (`policykit build --work`) only pages whose content
+    changed are written. Returns every file this call is responsible for."""
+    written: list[Path] = []
+    files = content.files
+    if isinstance(files, WrittenFiles) and files.folder == docs_dir:
+        written += [docs_dir / rel for rel in files]     # written while generated
+    else:
+        for rel, text in files.items():
+            target = docs_dir / rel
+            write_if_changed(target, text.encode("utf-8"))
+            written.append(target)
     if assets is not None and assets.is_dir():
-        shutil.copytree(assets, docs_dir / "assets", dirs_exist_ok=True)
+        for src in sorted(assets.rglob("*")):
+            if src.is_file():
+                target = docs_dir / "assets" / src.relative_to(assets)
+                write_if_changed(target, src.read_bytes())
+                written.append(target)
+    return written
+
+
+def sync_tree(src: Path, dst: Path) -> list[Path]:
+    """Move the files of `src` into `dst`, leaving alone those `dst` already holds with
+    the same bytes (their mtimes stay). Returns the files of `dst` that came from `src`."""
+    out: list[Path] = []
+    for f in sorted(src.rglob("*")):
+        if not f.is_file():
+            continue
+        target = dst / f.relative_to(src)
+        try:
+            same = target.stat().st_size == f.stat().st_size and \
+                target.read_bytes() == f.read_bytes()
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(f, target)
+        out.append(target)
+    return out
+
+
+def prune(folder: Path, keep: Iterable[Path]) -> int:
+    """Delete the files (and then empty folders) of `folder` not in `keep`."""
+    wanted = {p.resolve() for p in keep}
+    removed = 0
+    for f in sorted(folder.rglob("*"), reverse=True):
+        if f.is_file() and f.resolve() not in wanted:
+            f.unlink()
+            removed += 1
+        elif f.is_dir() and not any(f.iterdir()):
+            f.rmdir()
+    return removed
 
 
 def mkdocs_nav(items: Sequence[NavItem]) -> list[Any]:
@@ -52,6 +101,78 @@ def mkdocs_nav(items: Sequence[NavItem]) -> list[Any]:
         else:
             out.append({item.title: item.path})
     return out
+
+
+_BLOCK_SPLIT = re.compile(r"\n{2,}")
+_BLOCK_TAG = re.compile(r"<(?:div|p|ul|ol|details|form|script|table)[\s>]")
+_RAW_SLOT = re.compile(r"<!--pk-raw-(\d+)-->")
+#: HTML blocks longer than this bypass Python-Markdown (see _Scale).
+RAW_MIN = 2000
+
+
+def _scale_plugin() -> Any:
+    """An in-process mkdocs plugin for sites of thousands of generated pages.
+
+    1. Long raw-HTML blocks (the generator's tables, lists and charts) are set aside
+       before Markdown runs and put back verbatim afterwards. Python-Markdown would
+       output them verbatim too (raw HTML is not Markdown-processed, and mkdocs does
+       not rewrite links in it), but only after tokenising every tag, which was most
+       of mkdocs' time at 3,000 regions. Headings stay Markdown (toc, attr_list).
+    2. mkdocs renders every page before it writes any (so navigation is consistent);
+       holding 5,000 pages of HTML as str cost gigabytes. Between rendering and
+       writing each page's HTML is kept zlib-compressed, and it is dropped once the
+       page is written.
+    """
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Scale(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def __init__(self) -> None:
+            self._raw: dict[str, list[str]] = {}
+            self._packed: dict[str, bytes] = {}
+
+        # After every other plugin changed the Markdown.
+        @event_priority(-100)
+        def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any,
+                             files: Any) -> str:
+            raw: list[str] = []
+            blocks = _BLOCK_SPLIT.split(markdown)
+            for i, block in enumerate(blocks):
+                if len(block) >= RAW_MIN and _BLOCK_TAG.match(block) \
+                        and "<!--pk-raw-" not in block:
+                    blocks[i] = f"<!--pk-raw-{len(raw)}-->"
+                    raw.append(block)
+            if not raw:
+                return markdown
+            self._raw[page.file.src_uri] = raw
+            return "\n\n".join(blocks)
+
+        # Before any other plugin sees the HTML.
+        @event_priority(100)
+        def on_page_content(self, html: str, /, *, page: Any, config: Any,
+                            files: Any) -> str:
+            key = page.file.src_uri
+            raw = self._raw.pop(key, None)
+            if raw is not None:
+                html = _RAW_SLOT.sub(lambda m: raw[int(m.group(1))], html)
+            page.markdown = None            # not needed after rendering
+            self._packed[key] = zlib.compress(html.encode("utf-8"), 1)
+            return ""
+
+        # Before the search plugin reads the page.
+        @event_priority(100)
+        def on_page_context(self, context: Any, /, *, page: Any, config: Any,
+                            nav: Any) -> Any:
+            packed = self._packed.pop(page.file.src_uri, None)
+            if packed is not None:
+                page.content = zlib.decompress(packed).decode("utf-8")
+            return context
+
+        @event_priority(-100)
+        def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+            page.content = None
+            return output
+
+    return Scale()
 
 
 class _Collect(logging.Handler):
@@ -81,6 +202,7 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
             config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir),
             site_url=site_url, nav=mkdocs_nav(content.nav), strict=True,
         )
+        cfg.plugins["policykit-scale"] = _scale_plugin()
         # jieba (imported by the search plugin) logs its dictionary loading to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         cfg.plugins.on_startup(command="build", dirty=False)

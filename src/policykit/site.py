@@ -20,9 +20,10 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -61,8 +62,17 @@ NUMERIC_KINDS = ("ratio", "amount", "number", "count", "duration")
 # Sections left out of the search index. The index must stay small at 3,000 regions
 # (< 5 MB), so region pages are found by name (title, breadcrumbs, note) and rules by
 # their label (comparison page titles); rule tables, quotes and history are not indexed.
+# A heading with NO_SEARCH drops its whole section. SKIP drops one element, but Material's
+# parser ends the exclusion at the first closing tag of the same name (it compares
+# elements by tag), so SKIP goes only on elements with no same-tag descendants (a <p>,
+# a <form>, or the <section> of `unsearched`).
 NO_SEARCH = '{ data-search-exclude="true" }'
 SKIP = ' data-search-exclude="true"'
+
+
+def unsearched(html_block: str) -> str:
+    """An HTML block (tables with nested <div>s) left out of the search index."""
+    return f"<section{SKIP}>{html_block}</section>"
 
 
 # ----------------------------------------------------------------------------- output
@@ -96,6 +106,51 @@ class SiteInput:
 class SiteContent:
     files: Mapping[str, str]
     nav: tuple[NavItem, ...]
+
+
+class WrittenFiles(MutableMapping[str, str]):
+    """{docs-relative path: text} kept on disk, not in memory: each page is written
+    under `folder` as it is generated (3,000 region pages are gigabytes as str).
+    A file already holding the same bytes is not rewritten, so its mtime stays."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sizes: dict[str, int] = {}            # path → bytes written
+
+    def __setitem__(self, rel: str, text: str) -> None:
+        data = text.encode("utf-8")
+        write_if_changed(self.folder / rel, data)
+        self.sizes[rel] = len(data)
+
+    def __getitem__(self, rel: str) -> str:
+        if rel not in self.sizes:
+            raise KeyError(rel)
+        return (self.folder / rel).read_text(encoding="utf-8")
+
+    def __delitem__(self, rel: str) -> None:
+        del self.sizes[rel]
+        (self.folder / rel).unlink()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.sizes))
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.sizes
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write `data` to `target` unless it already holds exactly these bytes (then its
+    mtime is kept). True if written."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
 
 
 # ----------------------------------------------------------------------------- escaping
@@ -179,12 +234,13 @@ def rule_anchor(pid: str, bk: Breakdown) -> str:
 
 # ----------------------------------------------------------------------------- generator
 class _Site:
-    def __init__(self, ps: PolicySet, inp: SiteInput) -> None:
+    def __init__(self, ps: PolicySet, inp: SiteInput,
+                 files: MutableMapping[str, str] | None = None) -> None:
         self.ps = ps
         self.inp = inp
         self.cat = ps.catalogue
         self.day = inp.as_of
-        self.files: dict[str, str] = {}
+        self.files: MutableMapping[str, str] = {} if files is None else files
         self.param_order = {pid: i for i, pid in enumerate(self.cat.parameters)}
         # Each region's own rule keys, built once.
         self.keys_by_region: dict[str, list[tuple[str, Breakdown]]] = defaultdict(list)
@@ -360,7 +416,8 @@ class _Site:
         )
         if self.inp.format_guide is None:
             nav = (*nav[:-1], NavItem("说明", None, (NavItem("关于本站", "about.md"), NavItem("检查规则", "rules.md"))))
-        return SiteContent(dict(sorted(self.files.items())), nav)
+        files = dict(sorted(self.files.items())) if isinstance(self.files, dict) else self.files
+        return SiteContent(files, nav)
 
     def provinces(self) -> list[str]:
         return sorted(c for c, r in self.ps.regions.items() if r.level == "province")
@@ -507,13 +564,13 @@ class _Site:
         if not keys:
             return []
         out = [f"## 历史记录 {NO_SEARCH}", "",
-               '<div class="pk-history" data-search-exclude="true">']
+               f'<section class="pk-history"{SKIP}>']
         for pid, bk in keys:
             entries = sorted(self.ps.rules[(code, pid, bk)], key=lambda e: (e.begins or "", e.status))
             out.append(f'<details class="pk-hist" id="h-{esc(rule_anchor(pid, bk))}">'
                        f"<summary>{esc(self.rule_label(pid, bk))}（{len(entries)} 条）</summary>"
                        + self.entries_table(entries, page, show_rule=False) + "</details>")
-        out += ["</div>", ""]
+        out += ["</section>", ""]
         return out
 
     def missing_section(self, code: str, rows: Mapping[tuple[str, Breakdown], Resolved]) -> list[str]:
@@ -763,21 +820,22 @@ class _Site:
         years = list(range(int(self.day[:4]), int(first_day[:4]) - 1, -1))
         options = [f'<option value="{esc(self.day)}">{self.day[:4]}（{esc(self.day)}）</option>']
         options += [f'<option value="{y}-12-31">{y} 年末</option>' for y in years[1:]]
-        out += [f'<form class="pk-when" data-table="{ident}" hidden>'
+        out += [f'<form class="pk-when" data-table="{ident}"{SKIP} hidden>'
                 f'<label>年份 <select name="year">{"".join(options)}</select></label> '
                 f'<label>或日期 <input type="date" name="day" value="{esc(self.day)}" '
                 f'min="{esc(first_day)}" max="{esc(max(last_day, self.day))}"></label></form>',
-                f'<p class="pk-when-note">表中为 <strong class="pk-day">{esc(self.day)}</strong> 有效的数值；'
+                f'<p class="pk-when-note"{SKIP}>表中为 <strong class="pk-day">{esc(self.day)}</strong> 有效的数值；'
                 "点击表头排序。灰色“未收录”表示本站没有该地区的数据。</p>", "",
-                f'<div class="pk-tablewrap pk-scroll"{SKIP}><table class="pk-table pk-sortable pk-compare" id="{ident}">'
-                f"<thead><tr><th>地区</th>{heads}</tr></thead><tbody>"
-                + "".join(body) + "</tbody></table></div>",
+                unsearched(
+                    f'<div class="pk-tablewrap pk-scroll"><table class="pk-table pk-sortable pk-compare" id="{ident}">'
+                    f"<thead><tr><th>地区</th>{heads}</tr></thead><tbody>"
+                    + "".join(body) + "</tbody></table></div>"),
                 self.picker_data(page, ident, {"cells": cells, "sort": sorts, "rows": data_rows}), ""]
         if not data_rows:
             out += ['<p class="pk-empty">这些地区都没有此项数据。</p>', ""]
         if absent:
             names = "、".join(self.region_link(page, c) for c in absent)
-            out += [f'<p class="pk-legend-text">本站未收录以下 {len(absent)} 个地区的此项规则'
+            out += [f'<p class="pk-legend-text"{SKIP}>本站未收录以下 {len(absent)} 个地区的此项规则'
                     f"（本地区和上级都没有数据）：{names}</p>", ""]
         charts: list[str] = []
         for ci, bk in enumerate(cols):
@@ -795,9 +853,9 @@ class _Site:
                               f"<summary>{summary}</summary>{fig}</details>")
         if charts:
             out += [f"## 历史走势 {NO_SEARCH}", "",
-                    '<div data-search-exclude="true">',
+                    f"<section{SKIP}>",
                     '<p class="pk-legend-text">实线为确切数值，色带为区间，虚线为底线或上限，圆点为开始日期；'
-                    "只画出本地区自己规定的数值（不画继承值）。</p>", *charts, "</div>", ""]
+                    "只画出本地区自己规定的数值（不画继承值）。</p>", *charts, "</section>", ""]
         elif p.type not in NUMERIC_KINDS:
             out += ['<p class="pk-legend-text">此项不是数值，没有走势图；历史见各地区页面。</p>', ""]
         return "\n".join(out) + "\n"
@@ -907,8 +965,9 @@ class _Site:
             rows.append(f'<tr><td data-label="地区">{self.region_link(page, code)}{inh}</td>'
                         f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))}</td>'
                         f'<td data-label="状态">{self.badge(e.status)}</td></tr>')
-        return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
-                "<th>名单</th><th>状态</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+        return unsearched('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
+                          "<th>名单</th><th>状态</th></tr></thead><tbody>" + "".join(rows)
+                          + "</tbody></table></div>")
 
     def by_province(self, items: Iterable[Any], code_of: Any) -> dict[str, list[Any]]:
         """Items grouped by the province of their region ("other": none), sorted."""
@@ -970,9 +1029,9 @@ class _Site:
                         f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))} '
                         f"{self.badge(e.status)}</td>"
                         f'<td data-label="出处">{self.source_html(e, page)}</td></tr>')
-        return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
-                "<th>当地名称</th><th>年度限额</th><th>名单</th><th>出处</th></tr></thead><tbody>"
-                + "".join(rows) + "</tbody></table></div>")
+        return unsearched('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
+                          "<th>当地名称</th><th>年度限额</th><th>名单</th><th>出处</th></tr></thead><tbody>"
+                          + "".join(rows) + "</tbody></table></div>")
 
     # changes ------------------------------------------------------------------------------
     def change_html(self, c: RuleChange, page: str) -> str:
@@ -1185,7 +1244,9 @@ def _days_between(a: str, b: str) -> int:
         return 0
 
 
-def generate(ps: PolicySet, inp: SiteInput) -> SiteContent:
-    """The whole site as {path: text} and a nav tree (provinces only)."""
-    return _Site(ps, inp).generate()
+def generate(ps: PolicySet, inp: SiteInput, docs_dir: Path | None = None) -> SiteContent:
+    """The whole site as {path: text} and a nav tree (provinces only). With `docs_dir`
+    each file is written there as soon as it is generated (unchanged files are left
+    alone) and `files` is a `WrittenFiles` reading them back on demand."""
+    return _Site(ps, inp, None if docs_dir is None else WrittenFiles(docs_dir)).generate()
 
