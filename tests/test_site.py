@@ -293,3 +293,19 @@ def test_synthetic_nav_lists_provinces_only(synthetic: site.SiteContent) -> None
     regions = next(n for n in synthetic.nav if n.title == "地区")
     assert len(regions.children) <= 32
     assert sum(1 for p in synthetic.files if p.startswith("regions/")) > 300
+
+
+def test_change_archive_is_capped_and_says_where_the_rest_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ps = policykit.load(POLICIES)
+    changes = ps.changes()
+    monkeypatch.setattr(site, "CHANGES_PER_PAGE", 5)
+    monkeypatch.setattr(site, "MAX_CHANGE_PAGES", 2)
+    out = generate(ps, SiteInput(as_of=AS_OF, site_url="http://x/", changes=changes))
+    archive = [p for p in out.files if p.startswith("changes/") and p != "changes/index.md"]
+    assert len(changes) > 15 and len(archive) == 2
+    shown = sum(out.files[p].count('<li class="pk-change">') for p in
+                [*archive, "changes/index.md"])
+    assert 5 < shown <= 15
+    # Every change left out is counted and pointed to.
+    assert f"另有更早的 {len(changes) - shown} 条变更" in out.files["changes/index.md"]

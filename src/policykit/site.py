@@ -55,6 +55,10 @@ MAX_COMPARE_ROWS = 300
 PICKER_INLINE_MAX = 40_000
 # Change-list pages hold at most this many events (the newest on the index page).
 CHANGES_PER_PAGE = 300
+# At most this many archive pages of older changes (30,000 changes); the rest are in
+# api/v1/changes.json and in each region's history (3,000 regions have 460,000 changes:
+# 1,500 pages nobody pages through, a quarter of the build).
+MAX_CHANGE_PAGES = 100
 LATEST_ON_HOME = 10
 FEED_SIZE = 50
 STALE_DAYS = 730
@@ -1064,6 +1068,8 @@ class _Site:
                 pages.append((f"changes/{year}{'' if n == 0 else f'-{n + 1}'}.md",
                               f"{year} 年的变更" + (f"（{n + 1}）" if n else ""),
                               chunk[i:i + CHANGES_PER_PAGE]))
+        left_out = sum(len(items) for _, _, items in pages[MAX_CHANGE_PAGES:])
+        pages = pages[:MAX_CHANGE_PAGES]
         page = "changes/index.md"
         out = [front_matter("规则变更时间线", search_exclude=True), "# 规则变更时间线", "",
                "<p>按开始日期从新到旧列出规则的变化，包括已公布但尚未生效的计划和草案（见状态标记）。"
@@ -1075,6 +1081,10 @@ class _Site:
         if pages:
             links = "".join(f'<li><a href="{page_url(page, p)}">{esc(t)}</a></li>' for p, t, _ in pages)
             out += ["", "## 更早的变更", "", f"<ul>{links}</ul>"]
+        if left_out:
+            out += ["", f'<p class="pk-legend-text">另有更早的 {left_out} 条变更未列在网页上，见 '
+                    f'<a href="{file_url(page, "api/v1/changes.json")}">changes.json</a> '
+                    "和各地区页面的历史记录。</p>"]
         self.files[page] = "\n".join(out) + "\n"
         for path, title, items in pages:
             body = [front_matter(title, search_exclude=True), f"# {md_text(title)}", "",
