@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
 from .timeline import Resolved, Track, breakdown_fallbacks, resolve_on
@@ -16,10 +16,22 @@ if TYPE_CHECKING:
     from .changes import RuleChange
 
 RuleKey = tuple[str, str, Breakdown]
+# A value() table, flat in one tuple so a lookup touches one object:
+# (h, break_1 .. break_n, None, answer_0 .. answer_n) with h = n + 1; answer_i holds
+# from break_i (inclusive) to break_i+1, answer_0 before any break.
+Table = tuple[Any, ...]
 
 
 def breakdown_key(breakdown: dict[str, str]) -> Breakdown:
     return tuple(sorted(breakdown.items()))
+
+
+def _same(a: Resolved | None, b: Resolved | None) -> bool:
+    """The same answer: the same entry objects from the same origins."""
+    if a is None or b is None:
+        return a is b
+    return (a.entry is b.entry and a.origin == b.origin and len(a.floors) == len(b.floors)
+            and all(_same(x, y) for x, y in zip(a.floors, b.floors, strict=True)))
 
 
 @dataclass(eq=False)
@@ -36,8 +48,8 @@ class PolicySet:
         default_factory=dict, repr=False)
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
-    _segments: dict[RuleKey, tuple[list[str], list[Resolved | None]]] = field(
-        default_factory=dict, repr=False)
+    # value() tables by lookup key (see value()), then region code.
+    _tables: dict[object, dict[str, Table]] = field(default_factory=dict, repr=False)
     _keys_by_region: dict[str, list[tuple[str, Breakdown]]] | None = field(
         default=None, repr=False)
 
@@ -132,32 +144,54 @@ class PolicySet:
 
         Fast path: per (region, parameter, breakdown) the answer only changes on the
         days some candidate entry begins or ends, so those days and the answer from
-        each (computed by the timeline rule) are tabulated once; a lookup is then a
-        dict hit and a bisect.
+        each (computed by the timeline rule) are tabulated once, flat in one tuple; a
+        lookup is then two dict hits and a bisect.
         """
-        key = (code, parameter, tuple(sorted(breakdown.items())) if breakdown else ())
-        seg = self._segments.get(key)
-        if seg is None:
-            pid = self.catalogue.resolve_id(parameter) or parameter
-            seg = self._tabulate(self.candidates(code, pid, key[2]))
-            self._segments[key] = seg
-        return seg[1][bisect_right(seg[0], day)]
+        # The tables are found by the parameter alone, or with the breakdown, then by
+        # the region: plain strings and flat tuples of them hash fast and compare by
+        # identity (no sorting, no nested tuples in the common cases).
+        try:
+            if not breakdown:
+                table = self._tables[parameter][code]
+            elif len(breakdown) == 1:
+                for name in breakdown:
+                    table = self._tables[parameter, name, breakdown[name]][code]
+            else:
+                table = self._tables[parameter, tuple(sorted(breakdown.items()))][code]
+        except KeyError:
+            table = self._add_table(code, parameter, breakdown)
+        h = table[0]
+        answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
+        return answer
+
+    def _add_table(self, code: str, parameter: str, breakdown: dict[str, str]) -> Table:
+        bk = tuple(sorted(breakdown.items()))
+        key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
+                       else (parameter, bk))
+        pid = self.catalogue.resolve_id(parameter) or parameter
+        table = self._tabulate(self.candidates(code, pid, bk))
+        self._tables.setdefault(key, {})[code] = table
+        return table
 
     @staticmethod
-    def _tabulate(
-        candidates: tuple[tuple[str, Track], ...],
-    ) -> tuple[list[str], list[Resolved | None]]:
+    def _tabulate(candidates: tuple[tuple[str, Track], ...]) -> Table:
         days: set[str] = set()
         for _, track in candidates:
             days.update(track.begins)
             days.update(e.ends for e in track.entries if e.ends is not None)
         # Interned: tables of many rules share a few hundred day strings, which keeps
         # the bisect in cache when lookups jump between rules.
-        breaks = sorted(intern(d) for d in days)
+        breaks: list[str] = []
         # answers[i] holds for days in [breaks[i-1], breaks[i]); answers[0] before any.
+        # A break day where the answer stays the same (same entries and origins) is
+        # dropped: that halves the tables, so fewer cache lines per lookup.
         answers: list[Resolved | None] = [None]
-        answers.extend(resolve_on(candidates, d) for d in breaks)
-        return breaks, answers
+        for d in sorted(days):
+            answer = resolve_on(candidates, d)
+            if not _same(answer, answers[-1]):
+                breaks.append(intern(d))
+                answers.append(answer)
+        return (len(breaks) + 1, *breaks, None, *answers)
 
     def in_force(self, code: str, day: str) -> dict[tuple[str, Breakdown], Resolved]:
         """Every rule in force for a region on a day, own and inherited."""

@@ -1,0 +1,134 @@
+"""`PolicySet.value` (tabulated fast path) answers exactly what the timeline rule
+(`PolicySet.resolve`, untabulated) answers, on the bundled data and a synthetic corpus."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+import policykit
+from policykit.model import NATIONAL
+from policykit.policyset import PolicySet
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module", params=["bundled", "synthetic"])
+def ps(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> PolicySet:
+    if request.param == "bundled":
+        return policykit.load(REPO / "policies")
+    out = tmp_path_factory.mktemp("synth") / "corpus"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "40",
+                    "--out", str(out)], check=True, capture_output=True)
+    return policykit.load(out)
+
+
+def break_days(ps: PolicySet) -> list[str]:
+    """Every day an entry begins or ends, and the day before each."""
+    days: set[str] = set()
+    for entries in ps.rules.values():
+        for e in entries:
+            for d in (e.begins, e.ends):
+                if d:
+                    days.add(d)
+    before = {d[:-1] + chr(ord(d[-1]) - 1) for d in days if d[-1] != "0"}
+    return sorted(days | before)
+
+
+def breakdowns(ps: PolicySet) -> dict[str, list[tuple[tuple[str, str], ...]]]:
+    """Per parameter: its breakdowns, plus ones no rule has (fallback to fewer keys)."""
+    by_param: dict[str, set[tuple[tuple[str, str], ...]]] = {}
+    dims: set[tuple[str, str]] = set()
+    for _, pid, bk in ps.rules:
+        by_param.setdefault(pid, set()).add(bk)
+        dims.update(bk)
+    extra = [*sorted(dims)[:6], ("hospital_level", "no_such_level")]
+    out = {}
+    for pid, bks in by_param.items():
+        more = set(bks) | {(x,) for x in extra}
+        more |= {tuple(sorted(pair)) for pair in combinations(extra, 2)
+                 if pair[0][0] != pair[1][0]}
+        out[pid] = sorted(more)
+    return out
+
+
+def test_value_equals_resolve_random(ps: PolicySet) -> None:
+    rng = random.Random(7)
+    codes = [*sorted(ps.regions), "999999"]  # an unknown region: inherits the nation's
+    params = breakdowns(ps)
+    pids = sorted(params)
+    days = [*break_days(ps), "1900-01-01", "2999-12-31"]
+    checked = found = 0
+    keys = sorted(ps.rules)
+    for _ in range(20_000):
+        if rng.random() < 0.5:  # a rule's own region, parameter and breakdown
+            code, pid, bk = rng.choice(keys)
+        else:
+            code, pid = rng.choice(codes), rng.choice(pids)
+            bk = rng.choice(params[pid])
+        day = rng.choice(days) if rng.random() < 0.5 else (
+            f"{rng.randint(2008, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+        expected = ps.resolve(code, pid, day, bk)
+        assert ps.value(code, pid, day, **dict(bk)) == expected, (code, pid, day, bk)
+        checked += 1
+        found += expected is not None
+    assert found > checked // 8  # enough queries hit values
+
+
+def test_every_break_day_of_every_rule(ps: PolicySet) -> None:
+    """Exact break days, the day before each, and days before any entry."""
+    rng = random.Random(3)
+    days = break_days(ps)
+    keys = sorted(ps.rules)
+    for region, pid, bk in rng.sample(keys, min(len(keys), 60)):
+        for code in {region, *(c for c in ps.regions if region in ps.chain(c)[1:2])}:
+            for day in ["1900-01-01", *days]:
+                assert ps.value(code, pid, day, **dict(bk)) == ps.resolve(code, pid, day, bk)
+
+
+def test_breakdown_fallback_and_order(ps: PolicySet) -> None:
+    keyed = sorted(k for k in ps.rules if k[2])
+    region, pid, bk = keyed[0]
+    (name, _), = bk
+    day = max(e.begins or "" for e in ps.rules[keyed[0]])
+    # An unknown breakdown value falls back to the rule without a breakdown.
+    assert (ps.value(region, pid, day, **{name: "no_such_value"})
+            == ps.resolve(region, pid, day, ((name, "no_such_value"),))
+            == ps.resolve(region, pid, day, ()))
+    # Two keys: the keyword order does not matter.
+    a = ps.value(region, pid, day, **{name: bk[0][1], "zz_extra": "x"})
+    b = ps.value(region, pid, day, **{"zz_extra": "x", name: bk[0][1]})
+    assert a == b == ps.resolve(region, pid, day, tuple(sorted({name: bk[0][1],
+                                                                "zz_extra": "x"}.items())))
+    assert a is not None
+
+
+def test_unknown_region_and_parameter(ps: PolicySet) -> None:
+    national = sorted(k for k in ps.rules if k[0] == NATIONAL)
+    _, pid, bk = national[0]
+    day = max(e.begins or "" for e in ps.rules[national[0]])
+    r = ps.value("999999", pid, day, **dict(bk))
+    assert r is not None and r.origin == NATIONAL
+    assert r == ps.value(NATIONAL, pid, day, **dict(bk))
+    assert ps.value(sorted(ps.regions)[-1], "no.such.parameter", day) is None
+    assert ps.value("999999", "no.such.parameter", day, hospital_level="level1") is None
+
+
+def test_before_any_entry_is_none(ps: PolicySet) -> None:
+    for code, pid, bk in sorted(ps.rules)[:50]:
+        assert ps.value(code, pid, "1000-01-01", **dict(bk)) is None
+
+
+def test_repeated_lookups_are_stable(ps: PolicySet) -> None:
+    rng = random.Random(11)
+    keys = sorted(ps.rules)
+    qs = [(*rng.choice(keys), f"{rng.randint(2010, 2027)}-06-15") for _ in range(500)]
+    first = [ps.value(c, p, d, **dict(bk)) for c, p, bk, d in qs]
+    assert [ps.value(c, p, d, **dict(bk)) for c, p, bk, d in qs] == first
+    fresh = policykit.load(ps.root) if ps.root is not None else ps
+    assert [fresh.value(c, p, d, **dict(bk)) for c, p, bk, d in reversed(qs)] == first[::-1]
