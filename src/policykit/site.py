@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -161,8 +162,14 @@ def write_if_changed(target: Path, data: bytes) -> bool:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 
+@lru_cache(maxsize=1 << 16)
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # Names, labels and values repeat across thousands of pages: escaping is cached.
+    return _esc(str(text))
 
 
 def md_text(text: str) -> str:
@@ -251,6 +258,16 @@ class _Site:
         for region, pid, bk in ps.rules:
             self.keys_by_region[region].append((pid, bk))
         self.province_of = {code: self._province(code) for code in ps.regions}
+        # Children and comparison columns, found once (PolicySet.children scans all
+        # regions, columns all rules: quadratic at 3,000 regions).
+        self._children: dict[str, list[Region]] = defaultdict(list)
+        for code in sorted(ps.regions):
+            parent = ps.regions[code].parent
+            if parent is not None:
+                self._children[parent].append(ps.regions[code])
+        self._columns: dict[str, set[Breakdown]] = defaultdict(set)
+        for _, pid, bk in ps.rules:
+            self._columns[pid].add(bk)
         self._in_force: dict[str, dict[tuple[str, Breakdown], Resolved]] = {}
         self._compare_ids: set[str] | None = None
 
@@ -474,7 +491,7 @@ class _Site:
         out.append("")
         if r.note:
             out += [f'<p class="pk-note">{esc(r.note)}</p>', ""]
-        children = ps.children(code)
+        children = self.children(code)
         if children:
             out += ["## 下辖地区", "", self.region_list(children, page), ""]
         rows = self.in_force(code)
@@ -505,7 +522,7 @@ class _Site:
     def region_list(self, regions: Iterable[Region], page: str) -> str:
         items = []
         for c in regions:
-            sub = self.ps.children(c.code)
+            sub = self.children(c.code)
             tail = ""
             if sub:
                 tail = "：" + "、".join(self.region_link(page, s.code) for s in sub)
@@ -613,8 +630,11 @@ class _Site:
             self._compare_ids = {p.id for p in self.compare_params()}
         return pid in self._compare_ids
 
+    def children(self, code: str) -> list[Region]:
+        return self._children.get(code, [])
+
     def columns(self, pid: str) -> list[Breakdown]:
-        bks = {bk for (_, p, bk) in self.ps.rules if p == pid}
+        bks = self._columns.get(pid, set())
         named = sorted((bk for bk in bks if bk), key=lambda bk: self.rule_sort((pid, bk)))
         return named or [()]
 
@@ -1136,7 +1156,7 @@ class _Site:
             regs = [r for r in grouped.get(prov, []) if r.parent == prov]
             items = []
             for r in regs:
-                sub = self.ps.children(r.code) if small else []
+                sub = self.children(r.code) if small else []
                 tail = "（" + "、".join(self.region_link(page, s.code) for s in sub) + "）" if sub else ""
                 items.append(self.region_link(page, r.code) + tail)
             blocks.append(f'<li><strong>{self.region_link(page, prov)}</strong>：'
