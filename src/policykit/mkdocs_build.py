@@ -104,9 +104,12 @@ def mkdocs_nav(items: Sequence[NavItem]) -> list[Any]:
 
 
 _BLOCK_SPLIT = re.compile(r"\n{2,}")
-_BLOCK_TAG = re.compile(r"<(?:div|p|ul|ol|details|form|script|table)[\s>]")
+_BLOCK_TAG = re.compile(r"<(?:div|p|ul|ol|details|form|script|table|section)[\s>]")
 _RAW_SLOT = re.compile(r"<!--pk-raw-(\d+)-->")
-#: HTML blocks longer than this bypass Python-Markdown (see _Scale).
+_ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"|<a\s[^>]*?\bname="([^"]*)"')
+#: An excluded block as `policykit.site` writes it (a <section>, none nested).
+_UNSEARCHED = re.compile(r'<section(?: [^>]*)? data-search-exclude="true"[^>]*>')
+#: HTML blocks longer than this bypass Python-Markdown (see _scale_plugin).
 RAW_MIN = 2000
 
 
@@ -116,9 +119,15 @@ def _scale_plugin() -> Any:
     1. Long raw-HTML blocks (the generator's tables, lists and charts) are set aside
        before Markdown runs and put back verbatim afterwards. Python-Markdown would
        output them verbatim too (raw HTML is not Markdown-processed, and mkdocs does
-       not rewrite links in it), but only after tokenising every tag, which was most
-       of mkdocs' time at 3,000 regions. Headings stay Markdown (toc, attr_list).
-    2. mkdocs renders every page before it writes any (so navigation is consistent);
+       not rewrite links in it), but only after tokenising every tag twice (md_in_html
+       and mkdocs' anchor collector), which was most of mkdocs' time at 3,000 regions.
+       The ids in them are still registered for mkdocs' anchor validation. Headings
+       stay Markdown (toc, attr_list).
+    2. The search plugin tokenises every page's HTML to find what to index. It is
+       shown the page without the blocks `site.unsearched` wrapped in
+       `<section data-search-exclude="true">`, which it would skip whole anyway; the
+       template then renders the full page.
+    3. mkdocs renders every page before it writes any (so navigation is consistent);
        holding 5,000 pages of HTML as str cost gigabytes. Between rendering and
        writing each page's HTML is kept zlib-compressed, and it is dropped once the
        page is written.
@@ -128,7 +137,8 @@ def _scale_plugin() -> Any:
     class Scale(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def __init__(self) -> None:
             self._raw: dict[str, list[str]] = {}
-            self._packed: dict[str, bytes] = {}
+            self._packed: dict[str, tuple[bytes, bytes | None]] = {}
+            self._full: str | None = None
 
         # After every other plugin changed the Markdown.
         @event_priority(-100)
@@ -152,19 +162,39 @@ def _scale_plugin() -> Any:
                             files: Any) -> str:
             key = page.file.src_uri
             raw = self._raw.pop(key, None)
+            search: str | None = None
             if raw is not None:
+                if page.present_anchor_ids is not None:
+                    for block in raw:
+                        page.present_anchor_ids.update(
+                            a or b for a, b in _ANCHOR.findall(block))
+                search = _RAW_SLOT.sub(
+                    lambda m: "" if _unsearched(raw[int(m.group(1))]) else raw[int(m.group(1))],
+                    html)
                 html = _RAW_SLOT.sub(lambda m: raw[int(m.group(1))], html)
             page.markdown = None            # not needed after rendering
-            self._packed[key] = zlib.compress(html.encode("utf-8"), 1)
+            self._packed[key] = (
+                zlib.compress(html.encode("utf-8"), 1),
+                None if search is None else zlib.compress(search.encode("utf-8"), 1))
             return ""
 
-        # Before the search plugin reads the page.
+        # First: the search plugin reads page.content next.
         @event_priority(100)
         def on_page_context(self, context: Any, /, *, page: Any, config: Any,
                             nav: Any) -> Any:
             packed = self._packed.pop(page.file.src_uri, None)
-            if packed is not None:
-                page.content = zlib.decompress(packed).decode("utf-8")
+            if packed is None:
+                return context
+            full, search = packed
+            self._full = zlib.decompress(full).decode("utf-8")
+            page.content = self._full if search is None else zlib.decompress(search).decode()
+            return context
+
+        # Last: the template renders the whole page.
+        @event_priority(-100)
+        def _restore(self, context: Any, /, *, page: Any, config: Any, nav: Any) -> Any:
+            if self._full is not None:
+                page.content, self._full = self._full, None
             return context
 
         @event_priority(-100)
@@ -173,6 +203,11 @@ def _scale_plugin() -> Any:
             return output
 
     return Scale()
+
+
+def _unsearched(block: str) -> bool:
+    return (_UNSEARCHED.match(block) is not None and block.endswith("</section>")
+            and block.count("<section") == 1)
 
 
 class _Collect(logging.Handler):
@@ -202,7 +237,9 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
             config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir),
             site_url=site_url, nav=mkdocs_nav(content.nav), strict=True,
         )
-        cfg.plugins["policykit-scale"] = _scale_plugin()
+        scale = _scale_plugin()
+        cfg.plugins["policykit-scale"] = scale
+        cfg.plugins._register_event("page_context", scale._restore, "policykit-scale")
         # jieba (imported by the search plugin) logs its dictionary loading to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         cfg.plugins.on_startup(command="build", dirty=False)

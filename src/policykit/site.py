@@ -509,12 +509,13 @@ class _Site:
             keys = by_area.get(area)
             if not keys:
                 continue
-            out += [f"## {md_text(label.zh)} {NO_SEARCH}", "", self.rules_table(code, keys, rows, page), ""]
+            out += [f"## {md_text(label.zh)} {NO_SEARCH}", "",
+                    unsearched(self.rules_table(code, keys, rows, page)), ""]
         pending = self.pending_entries(code)
         if pending:
             out += [f"## 计划、草案与状态不明的规定 {NO_SEARCH}", "",
                     '<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的现行规则。</p>',
-                    "", self.entries_table(pending, page, show_rule=True), ""]
+                    "", unsearched(self.entries_table(pending, page, show_rule=True)), ""]
         out += self.history_section(code, page)
         out += self.missing_section(code, rows)
         return "\n".join(out) + "\n"
