@@ -132,3 +132,29 @@ def test_repeated_lookups_are_stable(ps: PolicySet) -> None:
     assert [ps.value(c, p, d, **dict(bk)) for c, p, bk, d in qs] == first
     fresh = policykit.load(ps.root) if ps.root is not None else ps
     assert [fresh.value(c, p, d, **dict(bk)) for c, p, bk, d in reversed(qs)] == first[::-1]
+
+
+def test_segments_are_the_days_the_answer_changes(ps: PolicySet) -> None:
+    """`segments` (what the consistency checks walk) lists exactly the days on which
+    the answer of `resolve` changes, with the answer from that day on."""
+    days = break_days(ps)
+    for code, pid, bk in sorted(ps.rules)[:400]:
+        for region in {code, *ps.children(code)[:2]} - {None}:
+            rcode = region if isinstance(region, str) else region.code
+            seg_days, answers = ps.segments(rcode, pid, bk)
+            assert list(seg_days) == sorted(seg_days)
+            expected: list[tuple[str, object]] = []
+            prev: object = None
+            for d in days:
+                r = _state(ps.resolve(rcode, pid, d, bk))
+                if r != prev:
+                    expected.append((d, r))
+                prev = r
+            got = [(d, _state(a)) for d, a in zip(seg_days, answers, strict=True)]
+            assert got == expected
+
+
+def _state(r: policykit.Resolved | None) -> object:
+    if r is None:
+        return None
+    return (id(r.entry), r.origin, tuple((id(f.entry), f.origin) for f in r.floors))

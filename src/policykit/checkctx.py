@@ -9,7 +9,7 @@ always comes from `policykit.timeline` (`PolicySet.candidates` + `resolve_on`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, Severity
 from .display import breakdown_zh, value_en, value_zh
 from .model import Breakdown, Entry, Parameter, Value
 from .policyset import PolicySet, RuleKey
-from .timeline import Resolved, Track, resolve_on
+from .timeline import Resolved
 
 NUMERIC_KINDS = frozenset({"ratio", "amount", "number", "count", "duration", "adjustment"})
 
@@ -53,30 +53,6 @@ def certainly_below(a: Value, b: Value) -> bool:
 
 
 # -- dates ------------------------------------------------------------------------------
-def boundaries(cands: Iterable[tuple[tuple[str, Track], ...]]) -> list[str]:
-    """Every day on which a value in force among these candidates may change.
-
-    Values are constant between consecutive boundaries (the timeline depends only on
-    begins and ends), so checking each boundary checks every date."""
-    days: set[str] = set()
-    for cand in cands:
-        for _origin, track in cand:
-            days.update(track.begins)
-            for e in track.entries:
-                if e.ends is not None:
-                    days.add(e.ends)
-    return sorted(days)
-
-
-def _same(a: Resolved | None, b: Resolved | None) -> bool:
-    """The same entries in force (identity: entries are shared, comparing them by value
-    would be slow)."""
-    if a is None or b is None:
-        return a is b
-    return a.entry is b.entry and len(a.floors) == len(b.floors) and all(
-        x.entry is y.entry for x, y in zip(a.floors, b.floors, strict=True))
-
-
 def last_day(partial: str) -> str:
     """The last day a partial date covers: 2020 → 2020-12-31, 2020-02 → 2020-02-29."""
     import calendar
@@ -104,10 +80,6 @@ class Context:
     owned: dict[tuple[str, str], list[Breakdown]] = field(default_factory=dict)
     bounded: dict[str, set[str]] = field(default_factory=dict)
     acknowledged: list[Entry] = field(default_factory=list)
-    _timelines: dict[RuleKey, tuple[list[str], list[Resolved | None]]] = field(
-        default_factory=dict, repr=False)
-    _track_days: dict[int, tuple[Track, tuple[str, ...]]] = field(
-        default_factory=dict, repr=False)
 
     @staticmethod
     def of(ps: PolicySet, display: str = "") -> Context:
@@ -151,39 +123,10 @@ class Context:
         return any(c in regions for c in self.ps.chain(code))
 
     def timeline(self, code: str, param: str, bk: Breakdown,
-                 ) -> tuple[list[str], list[Resolved | None]]:
-        """The value of one rule for a region (inheritance resolved) on each day it may
-        change; memoised, since several rules compare the same values."""
-        key = (code, param, bk)
-        cached = self._timelines.get(key)
-        if cached is None:
-            cand = self.ps.candidates(code, param, bk)
-            days: list[str] = []
-            results: list[Resolved | None] = []
-            prev: Resolved | None = None
-            change: set[str] = set()
-            for _origin, track in cand:
-                change.update(self.track_days(track))
-            for d in sorted(change):
-                r = resolve_on(cand, d)
-                if days and _same(r, prev):
-                    continue  # an ancestor's change that does not reach this region
-                days.append(d)
-                results.append(r)
-                prev = r
-            cached = (days, results)
-            self._timelines[key] = cached
-        return cached
-
-    def track_days(self, track: Track) -> tuple[str, ...]:
-        """The days a track's entries begin or end (cached: one national track serves
-        every region)."""
-        key = id(track)
-        hit = self._track_days.get(key)
-        if hit is None or hit[0] is not track:
-            hit = (track, tuple(boundaries([(("", track),)])))
-            self._track_days[key] = hit
-        return hit[1]
+                 ) -> tuple[Sequence[str], Sequence[Resolved | None]]:
+        """The value of one rule for a region (inheritance resolved) from each day on
+        which it changes: the policy set's value tables, shared with `value()`."""
+        return self.ps.segments(code, param, bk)
 
     def states(self, code: str, keys: Sequence[tuple[str, Breakdown]],
                ) -> Iterator[tuple[str, list[Resolved | None]]]:

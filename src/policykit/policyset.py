@@ -164,6 +164,20 @@ class PolicySet:
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
 
+    def segments(self, code: str, parameter: str, bk: Breakdown = (),
+                 ) -> tuple[tuple[str, ...], tuple[Resolved | None, ...]]:
+        """When a rule's value in force for a region changes: the days, and the value
+        from each of them on (None: nothing in force from then). Before the first day
+        nothing is in force. The same tables as `value()`; the checks walk them."""
+        breakdown = dict(bk)
+        key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
+                       else (parameter, bk))
+        table = self._tables.get(key, {}).get(code)
+        if table is None:
+            table = self._add_table(code, parameter, breakdown)
+        h = table[0]
+        return table[1:h], table[h + 2:]
+
     def _add_table(self, code: str, parameter: str, breakdown: dict[str, str]) -> Table:
         bk = tuple(sorted(breakdown.items()))
         key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
