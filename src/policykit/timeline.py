@@ -21,26 +21,29 @@ from .model import Breakdown, Entry, Value
 
 @dataclass(frozen=True, slots=True)
 class Track:
-    """The datable in-force entries of one rule, sorted by the day they begin."""
+    """The datable in-force entries of one rule, sorted by the day they begin, with
+    the first day each no longer holds (None: open-ended)."""
 
     begins: tuple[str, ...]
     entries: tuple[Entry, ...]
+    ends: tuple[str | None, ...]
 
     @staticmethod
     def of(entries: list[Entry] | tuple[Entry, ...]) -> Track:
         live = sorted((e for e in entries if e.can_be_in_force), key=lambda e: e.begins or "")
-        return Track(tuple(e.begins or "" for e in live), tuple(live))
+        return Track(tuple(e.begins or "" for e in live), tuple(live),
+                     tuple(e.ends for e in live))
 
     def at(self, day: str) -> Entry | None:
         i = bisect_right(self.begins, day) - 1
         if i < 0:
             return None
-        e = self.entries[i]
-        end = e.ends
+        ends = self.ends
+        end = ends[i]
         if end is None or day < end:
-            return e
+            return self.entries[i]
         for j in range(i - 1, -1, -1):
-            other_end = self.entries[j].ends
+            other_end = ends[j]
             if other_end is not None and day < other_end:
                 return self.entries[j]
         return None
@@ -80,7 +83,8 @@ def resolve_on(
     after it, is reported as a floor/ceiling. With no exact value, the nearest
     floor/ceiling is the result.
     """
-    found: Resolved | None = None
+    found: Entry | None = None
+    found_origin = ""
     bounds: list[Resolved] = []
     for origin, track in candidates:
         e = track.at(day)
@@ -88,11 +92,11 @@ def resolve_on(
             continue
         if e.bound == "exact":
             if found is None:
-                found = Resolved(e, origin)
+                found, found_origin = e, origin
         else:
             bounds.append(Resolved(e, origin))
     if found is not None:
-        return Resolved(found.entry, found.origin, tuple(bounds))
+        return Resolved(found, found_origin, tuple(bounds))
     if not bounds:
         return None
     return Resolved(bounds[0].entry, bounds[0].origin, tuple(bounds))
