@@ -503,3 +503,33 @@ def test_chinese_renders_with_a_cjk_font_not_boxes(browser: Any, built: BuiltSit
     assert same == [False, False, False]
     assert_clean(w, built)
     w.page.context.close()
+
+
+def test_scale_plugin_changes_no_page_and_no_search_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mkdocs plugin that passes long HTML blocks around Python-Markdown (and shows
+    the search plugin pages without their excluded sections) gives the same pages and
+    the same search index as plain mkdocs, up to whitespace between blocks."""
+    import json
+    import re
+
+    import policykit
+    from policykit import mkdocs_build
+    from policykit.cli_build import build_site
+
+    ps = policykit.load(POLICIES)
+
+    def build(out: Path) -> tuple[dict[str, str], list[Any]]:
+        build_site(ps, out=out, config_file=REPO / "mkdocs.yml", as_of=AS_OF,
+                   site_url="http://127.0.0.1:8000/", commit=None)
+        pages = {p.relative_to(out).as_posix(): re.sub(r">\s+<", "><", p.read_text("utf-8"))
+                 for p in out.rglob("*.html")}
+        docs = json.loads((out / "search" / "search_index.json").read_text("utf-8"))["docs"]
+        return pages, [{k: re.sub(r">\s+<", "><", str(v)) for k, v in d.items()} for d in docs]
+
+    with_plugin = build(tmp_path / "a")
+    monkeypatch.setattr(mkdocs_build, "RAW_MIN", 10**12)     # nothing is set aside
+    plain = build(tmp_path / "b")
+    assert with_plugin[0].keys() == plain[0].keys()
+    assert [p for p in plain[0] if plain[0][p] != with_plugin[0][p]] == []
+    assert with_plugin[1] == plain[1]
