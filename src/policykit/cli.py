@@ -6,7 +6,6 @@ Exit codes: 0 clean, 1 data errors (or warnings with --strict), 2 usage errors.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,8 +78,8 @@ def load_root(root: Path, shown: str, args: argparse.Namespace) -> LoadResult:
     result = load_tree(root, shown, exact=getattr(args, "exact", False),
                        cache=not getattr(args, "no_cache", False),
                        jobs=getattr(args, "jobs", None),
-                       progress=show_progress(getattr(args, "quiet", False)))
-    gc.freeze()  # what was loaded lives until exit: later collections need not scan it
+                       progress=show_progress(getattr(args, "quiet", False)),
+                       gc_freeze=True)  # what was loaded lives until the command exits
     return result
 
 

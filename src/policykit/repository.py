@@ -397,13 +397,21 @@ _CHUNK = 48
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Bulk loading creates millions of objects and no cycles: don't scan them."""
+def _gc_paused(freeze: bool) -> Iterator[None]:
+    """Bulk loading creates millions of objects and no cycles: don't scan them.
+
+    With `freeze`, everything alive afterwards is moved out of the collector's reach
+    (`gc.freeze`): otherwise the first collection after loading scans the millions of
+    new objects (0.8 s at 3,000 regions). Right for a command that loads once and
+    exits; a long-running caller that cares about cyclic garbage leaves it off.
+    """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was:
             gc.enable()
 
@@ -488,13 +496,13 @@ def _parallel(root: Path, shown: str, rels: list[str], n: int,
 
 def load_tree(root: Path | str, display: str | None = None, exact: bool = False, *,
               cache: bool | Path = False, jobs: int | None = None,
-              progress: bool = False) -> LoadResult:
+              progress: bool = False, gc_freeze: bool = False) -> LoadResult:
     """Load every file under root; never raises for bad data.
 
     cache: True uses the default cache folder (`filecache.cache_dir()`), a Path
     that folder, False none. jobs: worker processes for parsing (default: one
     per core when there are many files to parse). progress: draw a progress bar
-    on stderr (callers pass True only for a terminal).
+    on stderr (callers pass True only for a terminal). gc_freeze: see `_gc_paused`.
     """
     root = Path(root)
     shown = str(root) if display is None else display
@@ -504,7 +512,7 @@ def load_tree(root: Path | str, display: str | None = None, exact: bool = False,
     else:
         pack = filecache.Pack.open(root, None if cache is True else cache)
     bar = Progress("读取 loading", len(rels), progress)
-    with _gc_paused():
+    with _gc_paused(gc_freeze):
         results = _load_all(root, shown, rels, exact, pack, jobs, bar)
         bar.done()
         result = build(root, shown, results, extra)
