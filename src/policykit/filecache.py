@@ -90,6 +90,7 @@ class Pack:
     used: dict[str, bytes] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    _read_keys: set[str] | None = None
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> Pack:
@@ -124,9 +125,15 @@ class Pack:
     def put(self, kind: str, sha: str, blob: bytes) -> None:
         self.used[f"{kind}:{sha}"] = blob
 
+    def release(self) -> None:
+        """Lookups are over: free the entries this run did not use (keeping their keys)."""
+        self._read_keys = set(self.entries)
+        self.entries = {}
+
     def save(self) -> None:
         """Write the entries this run used, if they differ from what was read."""
-        if self.path is None or self.used.keys() == self.entries.keys():
+        read_keys = self._read_keys if self._read_keys is not None else set(self.entries)
+        if self.path is None or self.used.keys() == read_keys:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -271,7 +271,10 @@ class _Builder:
                          field="pooling_region", code=r.pooling_region)
 
     def build_rules(self, cat: Catalogue) -> None:
-        for rel, data in self.pending:
+        pending, self.pending = self.pending, []
+        pending.reverse()
+        while pending:  # in file order, each file's data released when done
+            rel, data = pending.pop()
             code = code_str(data["region"]["code"])
             for i, rule in enumerate(data.get("rules", [])):
                 self.build_rule(cat, rel, code, i, rule)
@@ -366,16 +369,22 @@ def _bk_text(bk: tuple[tuple[str, str], ...]) -> str:
 
 def build(root: Path, display: str, results: list[FileResult],
           extra: list[Diagnostic]) -> LoadResult:
+    """The policy set from every file's result. Consumes `results` (the list is
+    emptied), so each file's plain data is freed once its rules are built and the
+    raw data of 3,000 regions never sits in memory beside the whole model."""
     b = _Builder(root, display)
     diags = list(extra)
+    files = len(results)
+    has_catalogue = any(fr.kind == "catalogue" for fr in results)
     for fr in results:
         diags.extend(fr.diagnostics)
         b.take(fr)
+    results.clear()
     if b.catalogue is None:
-        if not any(fr.kind == "catalogue" for fr in results):
+        if not has_catalogue:
             b.diags.append(codes.make("E_NO_CATALOGUE", display or ".", "",
                                       root=display or ".").at(1, 1))
-        return LoadResult(None, sort_diagnostics(diags + b.diags), len(results))
+        return LoadResult(None, sort_diagnostics(diags + b.diags), files)
     b.check_catalogue(b.catalogue)
     b.check_regions()
     b.build_rules(b.catalogue)
@@ -389,7 +398,7 @@ def build(root: Path, display: str, results: list[FileResult],
     )
     if NATIONAL not in ps.regions and ps.regions:
         pass  # a corpus without national standards is allowed (no national floors)
-    return LoadResult(ps, sort_diagnostics(diags), len(results))
+    return LoadResult(ps, sort_diagnostics(diags), files)
 
 
 PARALLEL_MIN = 200  # below this many files to parse, worker processes cost more than they save
@@ -461,6 +470,7 @@ def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: fileca
         else:
             results[rel] = FileResult(rel, kind, data)
             bar.advance()
+    pack.release()
     n = _jobs(jobs, len(todo))
     if n > 1 and not exact:
         loaded = _parallel(root, shown, [t[0] for t in todo], n, bar)
