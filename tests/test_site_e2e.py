@@ -533,3 +533,44 @@ def test_scale_plugin_changes_no_page_and_no_search_entry(
     assert with_plugin[0].keys() == plain[0].keys()
     assert [p for p in plain[0] if plain[0][p] != with_plugin[0][p]] == []
     assert with_plugin[1] == plain[1]
+
+
+@pytest.mark.browser
+def test_year_selector_fetches_large_history_from_its_file(
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PICKER_INLINE_MAX the picker's data is a JSON file beside the page, fetched
+    on the first change of day (here forced for every comparison page)."""
+    import policykit
+    from policykit import site
+    from policykit.cli_build import build_site
+
+    monkeypatch.setattr(site, "PICKER_INLINE_MAX", 0)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    out = tmp_path / "site"
+    build_site(policykit.load(POLICIES), out=out, config_file=REPO / "mkdocs.yml",
+               as_of=AS_OF, site_url=url, commit=None)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        local = BuiltSite(out, url, "")
+        w = open_page(browser, local, "compare/resident.inpatient.ratio/")
+        page = w.page
+        cells = page.locator("table#pk-cmp tbody td")
+        before = cells.all_inner_texts()
+        assert not any(u.endswith(".values.json") for u in w.requests)   # not until asked
+        day = page.locator("form.pk-when input[name=day]")
+        day.fill("2021-08-23")                  # the day before 清远's first value
+        day.dispatch_event("change")
+        page.wait_for_function(
+            "document.querySelector('.pk-day').textContent === '2021-08-23'")
+        assert any(u.endswith("compare/resident.inpatient.ratio.values.json")
+                   for u in w.requests)
+        assert cells.all_inner_texts() != before
+        assert "未收录" in cells.nth(1).inner_text()
+        assert_clean(w, local)
+        page.context.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -10,6 +10,7 @@ everything succeeded, so a failed build leaves the previous site untouched.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import sys
 import tempfile
@@ -117,7 +118,7 @@ def keep_mtimes(new: Path, old: Path) -> int:
             if not f.is_file() or not o.is_file():
                 continue
             st = o.stat()
-            if st.st_size == f.stat().st_size and o.read_bytes() == f.read_bytes():
+            if st.st_size == f.stat().st_size and filecmp.cmp(o, f, shallow=False):
                 os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
                 kept += 1
         except OSError:

@@ -10,6 +10,7 @@ and returned as plain messages; this module never prints.
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import re
@@ -69,8 +70,7 @@ def sync_tree(src: Path, dst: Path) -> list[Path]:
             continue
         target = dst / f.relative_to(src)
         try:
-            same = target.stat().st_size == f.stat().st_size and \
-                target.read_bytes() == f.read_bytes()
+            same = filecmp.cmp(target, f, shallow=False)    # 8 KB at a time
         except OSError:
             same = False
         if not same:
