@@ -5,6 +5,9 @@ CSV/XLSX downloads into a fresh docs folder → generate the pages (`policykit.s
 the hand-written pages and assets of `site_src/` → `mkdocs build --strict`
 (`policykit.mkdocs_build`) into a staging folder beside DIR, swapped in only when
 everything succeeded, so a failed build leaves the previous site untouched.
+
+With `--work FOLDER` the docs folder is kept between builds and updated in place (only
+changed files are rewritten); see docs/site.md.
 """
 
 from __future__ import annotations
