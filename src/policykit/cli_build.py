@@ -28,7 +28,6 @@ from .atomic import atomic_output
 from .codes import CODES
 from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit, export_api
 from .policyset import PolicySet
-from .repository import load_tree
 from .site import Download, SiteInput, generate
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
@@ -36,6 +35,8 @@ EXAMPLE_LINES = 40
 
 
 def add_parser(sub: Any) -> None:
+    from .cli import add_load_args
+
     p = sub.add_parser(
         "build", help="构建公开网站（含 JSON 接口和下载文件）/ build the public site",
         description="Check the data, then build the comparison site (mkdocs-material, strict) "
@@ -58,6 +59,7 @@ def add_parser(sub: Any) -> None:
                         "(incremental: only files whose content changed are rewritten, and "
                         "unchanged pages of the new site keep their old mtimes); default: a "
                         "temporary folder")
+    add_load_args(p)
     p.set_defaults(func=run)
 
 
@@ -207,7 +209,7 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit
+    from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit, load_root
     from .mkdocs_build import SiteBuildError
 
     env: Mapping[str, str] = os.environ
@@ -227,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
     work = Path(args.work) if args.work else None
     if work is not None:
         _check_work(work, out, root, config_file.parent)
-    result = load_tree(root, shown)
+    result = load_root(root, shown, args)
     diags = list(result.diagnostics)
     if result.policyset is not None and result.ok:
         diags.extend(checks.run(result.policyset, shown))
