@@ -62,7 +62,7 @@ def changes(ps: PolicySet) -> list[RuleChange]:
             if e.start is None or begins is None:
                 continue
             before = day_before(begins)
-            previous = None if before is None else ps.resolve(code, parameter, before, bk)
+            previous = None if before is None else ps.value_at(code, parameter, before, bk)
             found.append(RuleChange(begins, e, previous))
     # `found` is in key and history order; a stable sort on the date keeps that for ties.
     found.sort(key=lambda c: c.date, reverse=True)

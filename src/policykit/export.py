@@ -29,7 +29,7 @@ from typing import Any
 
 from . import apischema, schemadefs
 from .atomic import json_bytes, write_bytes, write_json_list
-from .changes import RuleChange, changes
+from .changes import RuleChange
 from .display import entry_value_zh
 from .model import (
     Breakdown,
@@ -228,7 +228,7 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
         for name in (pid, *p.aliases):  # old ids keep their URLs
             yield parameter_path(name), doc
     yield "changes.json", JsonList(ctx.header("changes"), "changes",
-                                   (change_to_plain(c, cat, ctx) for c in changes(ps)))
+                                   (change_to_plain(c, cat, ctx) for c in ps.changes()))
     for shape, schema in apischema.schemas(base_url).items():
         yield f"schemas/{shape}.schema.json", schema
     for name, text in schemadefs.render().items():

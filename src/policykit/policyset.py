@@ -52,6 +52,7 @@ class PolicySet:
     _tables: dict[object, dict[str, Table]] = field(default_factory=dict, repr=False)
     _keys_by_region: dict[str, list[tuple[str, Breakdown]]] | None = field(
         default=None, repr=False)
+    _changes: tuple[RuleChange, ...] | None = field(default=None, repr=False)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicySet):
@@ -169,14 +170,25 @@ class PolicySet:
         """When a rule's value in force for a region changes: the days, and the value
         from each of them on (None: nothing in force from then). Before the first day
         nothing is in force. The same tables as `value()`; the checks walk them."""
-        breakdown = dict(bk)
+        table = self._table(code, parameter, bk)
+        h = table[0]
+        return table[1:h], table[h + 2:]
+
+    def value_at(self, code: str, parameter: str, day: str,
+                 bk: Breakdown = ()) -> Resolved | None:
+        """`value()` for callers holding a rule key (breakdown as a sorted tuple)."""
+        table = self._table(code, parameter, bk)
+        h = table[0]
+        answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
+        return answer
+
+    def _table(self, code: str, parameter: str, bk: Breakdown) -> Table:
         key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
                        else (parameter, bk))
         table = self._tables.get(key, {}).get(code)
         if table is None:
-            table = self._add_table(code, parameter, breakdown)
-        h = table[0]
-        return table[1:h], table[h + 2:]
+            table = self._add_table(code, parameter, dict(bk))
+        return table
 
     def _add_table(self, code: str, parameter: str, breakdown: dict[str, str]) -> Table:
         bk = tuple(sorted(breakdown.items()))
@@ -219,16 +231,19 @@ class PolicySet:
             keys.update(self._keys_by_region.get(origin, ()))
         out = {}
         for parameter, bk in sorted(keys):
-            r = self.resolve(code, parameter, day, bk)
+            r = self.value_at(code, parameter, day, bk)
             if r is not None:
                 out[(parameter, bk)] = r
         return out
 
     def changes(self) -> list[RuleChange]:
-        """Every dated rule change, newest first (see `policykit.changes`)."""
-        from .changes import changes
+        """Every dated rule change, newest first (see `policykit.changes`); computed
+        once (the JSON API and the site both list them)."""
+        if self._changes is None:
+            from .changes import changes
 
-        return changes(self)
+            self._changes = tuple(changes(self))
+        return list(self._changes)
 
     # -- positions --------------------------------------------------------------
     def locate(self, file: str, pointer: str) -> tuple[int, int]:
