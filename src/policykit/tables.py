@@ -96,33 +96,76 @@ def _raw(e: Entry) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def long_row(ps: PolicySet, e: Entry) -> list[str | None]:
-    """The long-table cells of one entry, in LONG_COLUMNS order, neutralised."""
+def _rule_cells(ps: PolicySet, e: Entry) -> tuple[Any, ...]:
+    """The cells every entry of one rule shares (region, parameter, breakdown, unit)."""
     cat = ps.catalogue
     p = cat.parameters.get(e.parameter)
     region = ps.regions.get(e.region)
+    return (
+        region.name.zh if region else None,
+        p.area if p else None,
+        p.label.zh if p else None,
+        breakdown_text(e.breakdown_items),
+        breakdown_zh(e.breakdown_items, cat),
+        p.unit.zh if p and p.unit else None,
+    )
+
+
+class _RowMaker:
+    """long_row with what repeats memoised: a rule's shared cells, and the Chinese
+    and JSON renderings of values (the same few thousand values recur across 3,000
+    regions). Same cells as long_row."""
+
+    def __init__(self, ps: PolicySet) -> None:
+        self.ps = ps
+        self.rules: dict[tuple[str, str, Breakdown], tuple[Any, ...]] = {}
+        self.values: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def __call__(self, e: Entry) -> list[str | None]:
+        key = e.rule_key
+        shared = self.rules.get(key)
+        if shared is None:
+            shared = self.rules[key] = _rule_cells(self.ps, e)
+        vkey = (e.value, e.parameter, e.bound)
+        rendered = self.values.get(vkey)
+        if rendered is None:
+            rendered = (entry_value_zh(e, self.ps.catalogue), _raw(e))
+            if len(self.values) < 200_000:
+                self.values[vkey] = rendered
+        return _row(self.ps, e, shared, rendered)
+
+
+def long_row(ps: PolicySet, e: Entry) -> list[str | None]:
+    """The long-table cells of one entry, in LONG_COLUMNS order, neutralised."""
+    return _row(ps, e, _rule_cells(ps, e), (entry_value_zh(e, ps.catalogue), _raw(e)))
+
+
+def _row(ps: PolicySet, e: Entry, shared: tuple[Any, ...],
+         rendered: tuple[str, str]) -> list[str | None]:
+    region_zh, area, label_zh, bk_text, bk_zh, unit_zh = shared
+    value_zh, raw = rendered
     src = ps.sources.get(e.source)
     single = e.value.number if e.value.kind in ("ratio", "amount", "number", "count",
                                                  "duration") else None
     row = [
         e.region,
-        region.name.zh if region else None,
-        p.area if p else None,
+        region_zh,
+        area,
         e.parameter,
-        p.label.zh if p else None,
-        breakdown_text(e.breakdown_items),
-        breakdown_zh(e.breakdown_items, cat),
+        label_zh,
+        bk_text,
+        bk_zh,
         e.start,
         e.end,
         e.observed,
         e.status,
         STATUS_ZH.get(e.status, e.status),
         e.bound,
-        entry_value_zh(e, cat),
+        value_zh,
         e.value.kind,
         None if single is None else num(single),
-        _raw(e),
-        p.unit.zh if p and p.unit else None,
+        raw,
+        unit_zh,
         e.source,
         src.title if src else None,
         src.doc_number if src else None,
@@ -279,9 +322,18 @@ def _column_letter(n: int) -> str:
 _LETTERS = [_column_letter(i + 1) for i in range(len(LONG_COLUMNS))]
 
 
+_XML: dict[str, str] = {}  # cell text → its XML; most cells repeat (names, labels, ids)
+
+
 def _text_xml(value: str) -> str:
-    text = escape(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)).replace("\r", "&#13;")
-    return f'<is><t xml:space="preserve">{text}</t></is>'
+    xml = _XML.get(value)
+    if xml is None:
+        text = escape(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)).replace("\r", "&#13;")
+        xml = f'<is><t xml:space="preserve">{text}</t></is>'
+        if len(_XML) > 200_000:
+            _XML.clear()
+        _XML[value] = xml
+    return xml
 
 
 class _SheetRows:
@@ -442,8 +494,9 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
         n = 1
         with open(root / "values.csv", "wb") as values:
             values.write(csv_bytes(pd.DataFrame([], columns=LONG_IDS)))
+            make_row = _RowMaker(ps)
             for pid, p in cat.parameters.items():
-                rows = [long_row(ps, e) for key in keys_by_parameter.get(pid, [])
+                rows = [make_row(e) for key in keys_by_parameter.get(pid, [])
                         for e in ps.rules[key]]
                 frame = pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
                 values.write(csv_rows_bytes(frame))
