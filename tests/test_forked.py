@@ -1,0 +1,80 @@
+"""`forked`: a job in a forked child gives the same result as in-line, errors come
+back with their text, and a build with the tables written by a child is
+byte-identical to one without."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import POLICIES, REPO
+from policykit.export import ExportError
+from policykit.forked import can_fork, forked
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
+
+
+def test_result_comes_back_from_the_child() -> None:
+    parent = os.getpid()
+    with forked(lambda: (os.getpid(), [1, "二", 3.5])) as job:
+        pid, value = job()
+    assert pid != parent and value == [1, "二", 3.5]
+    with forked(lambda: (os.getpid(), "x"), enabled=False) as job:
+        assert job() == (parent, "x")
+
+
+def test_child_errors_are_raised_in_the_parent(tmp_path: Path) -> None:
+    def export_error() -> None:
+        raise ExportError("不能导出", "cannot export")
+
+    with forked(export_error) as job, pytest.raises(ExportError) as info:
+        job()
+    assert (info.value.zh, info.value.en) == ("不能导出", "cannot export")
+
+    with forked(lambda: (tmp_path / "missing" / "f").read_text()) as job, \
+            pytest.raises(FileNotFoundError):
+        job()
+
+    with forked(lambda: 1 / 0) as job, pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        job()
+
+    def dies() -> None:
+        os._exit(3)
+
+    with forked(dies) as job, pytest.raises(RuntimeError, match="exited with 3"):
+        job()
+
+
+def test_parent_error_stops_the_child(tmp_path: Path) -> None:
+    marker = tmp_path / "child-finished"
+
+    def slow() -> None:
+        time.sleep(5)
+        marker.write_text("done")
+
+    started = time.monotonic()
+    with pytest.raises(KeyError), forked(slow):
+        raise KeyError("parent failed")
+    assert time.monotonic() - started < 4
+    assert not marker.exists()
+
+
+def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
+    import policykit
+    from policykit.cli_build import build_site
+
+    ps = policykit.load(POLICIES)
+    for name, parallel in (("seq", False), ("par", True)):
+        build_site(ps, out=tmp_path / name, config_file=REPO / "mkdocs.yml",
+                   as_of="2025-06-30", site_url="http://127.0.0.1:8000/", commit=None,
+                   parallel=parallel)
+    seq, par = tmp_path / "seq", tmp_path / "par"
+    files = sorted(p.relative_to(seq) for p in seq.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(par) for p in par.rglob("*") if p.is_file())
+    assert any(f.parts[0] == "downloads" for f in files)
+    _, mismatch, errors = filecmp.cmpfiles(seq, par, [str(f) for f in files], shallow=False)
+    assert mismatch == [] and errors == []
