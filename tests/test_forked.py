@@ -78,3 +78,29 @@ def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
     assert any(f.parts[0] == "downloads" for f in files)
     _, mismatch, errors = filecmp.cmpfiles(seq, par, [str(f) for f in files], shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_checks_split_across_a_child_find_the_same(tmp_path: Path) -> None:
+    """Every example that breaks a rule gives the same findings, in the same order,
+    whether part of the rules runs in a forked child or not."""
+    import shutil
+
+    from policykit import checks
+    from policykit.repository import load_tree
+
+    cases = REPO / "tests" / "examples" / "checks"
+    roots = [POLICIES]
+    for i, case in enumerate(sorted(cases.glob("*/fail"))):
+        root = tmp_path / str(i)
+        shutil.copytree(cases / "_shared" / "policies", root)
+        shutil.copytree(case / "policies", root, dirs_exist_ok=True)
+        roots.append(root)
+    seen = 0
+    for root in roots:
+        ps = load_tree(root, "p").policyset
+        assert ps is not None, root
+        alone = checks.run(ps, "p", parallel=False)
+        split = checks.run(ps, "p", parallel=True)
+        assert split == alone, root
+        seen += bool(alone)
+    assert seen >= 16  # the comparison covered sets with findings
