@@ -104,3 +104,19 @@ def test_checks_split_across_a_child_find_the_same(tmp_path: Path) -> None:
         assert split == alone, root
         seen += bool(alone)
     assert seen >= 16  # the comparison covered sets with findings
+
+
+def test_export_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
+    import policykit
+    from policykit.publish import export_all
+
+    ps = policykit.load(POLICIES)
+    counts = [export_all(ps, tmp_path / name, "2025-06-30", "https://example.org/", None,
+                         parallel=parallel) for name, parallel in (("seq", False), ("par", True))]
+    assert counts[0] == counts[1]
+    files = sorted(str(p.relative_to(tmp_path / "seq")) for p in (tmp_path / "seq").rglob("*")
+                   if p.is_file())
+    assert any(f.startswith("downloads/") for f in files) and any(f.startswith("api/") for f in files)
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "seq", tmp_path / "par", files,
+                                           shallow=False)
+    assert mismatch == [] and errors == []

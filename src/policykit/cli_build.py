@@ -26,9 +26,9 @@ from typing import Any
 from . import checks
 from .atomic import atomic_output
 from .codes import CODES
-from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit, export_api
-from .forked import forked
+from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from .policyset import PolicySet
+from .publish import export_all
 from .site import Download, SiteInput, generate
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
@@ -160,9 +160,6 @@ def api_examples(ps: PolicySet, docs: Path) -> dict[str, str]:
     return {f"{API_DIR}/{rel}": _excerpt(api / rel) for rel in picks if (api / rel).is_file()}
 
 
-PARALLEL_MIN_VALUES = 20_000  # below this the tables take under a second: no fork
-
-
 def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
                commit: str | None, work: Path | None = None,
                parallel: bool | None = None) -> BuildResult:
@@ -176,21 +173,18 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     times. A failed build may leave `work` updated, never `out`.
 
     The download tables are written by a forked child while this process writes the
-    JSON API (`forked`; by default when there are many values and more than one core).
+    JSON API (`publish.export_all`: by default when there are many values and more
+    than one core).
     Same files either way."""
     from .mkdocs_build import build, prune, sync_tree, write_docs
-    from .tables import DOWNLOADS_DIR, export_tables  # pandas: imported only to build
+    from .tables import DOWNLOADS_DIR  # pandas: imported only to build
 
     started = time.monotonic()
     site_src = config_file.parent / "site_src"
     format_guide = config_file.parent / "docs" / "format.md"
     with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
         fresh = Path(tmp) / "docs"
-        if parallel is None:
-            parallel = sum(len(v) for v in ps.rules.values()) >= PARALLEL_MIN_VALUES
-        with forked(lambda: export_tables(ps, fresh, as_of, commit), parallel) as tables:
-            files = export_api(ps, fresh, as_of, site_url, commit)
-            files += tables()
+        files = export_all(ps, fresh, as_of, site_url, commit, parallel=parallel)
         downloads = [Download(p.relative_to(fresh).as_posix(), p.stat().st_size)
                      for p in sorted((fresh / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
         inp = SiteInput(

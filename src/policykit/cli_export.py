@@ -22,8 +22,8 @@ from .export import (
     as_of_date,
     base_url_of,
     data_commit,
-    export_api,
 )
+from .publish import export_all
 
 # pandas (via .tables) costs a second to import: it is imported only when exporting.
 
@@ -87,11 +87,7 @@ def run(args: argparse.Namespace) -> int:
     commit = data_commit(root, os.environ)
     try:
         with atomic_output(out) as staging:
-            n = export_api(ps, staging, as_of, base_url, commit)
-            if not args.no_tables:
-                from .tables import export_tables
-
-                n += export_tables(ps, staging, as_of, commit)
+            n = export_all(ps, staging, as_of, base_url, commit, tables=not args.no_tables)
     except ExportError as exc:
         print(f"policykit: {exc}", file=sys.stderr)
         return EXIT_DATA
