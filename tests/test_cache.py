@@ -103,7 +103,7 @@ def test_file_kind_is_part_of_the_key(tmp_path: Path) -> None:
     pack.save()
     reread = filecache.Pack(tmp_path / "x.pack", s, filecache._read(tmp_path / "x.pack", s))
     assert reread.get("sources", "abc") is None
-    assert reread.get("region", "abc") == {}
+    assert reread.get("region", "abc") == b"{}"
     assert filecache._read(tmp_path / "x.pack", bytes(32)) == {}  # another salt
 
 
@@ -229,3 +229,17 @@ def test_cli_output_has_no_progress_when_piped() -> None:
     assert r.returncode == 0 and "\r" not in r.stderr
     r = run_cli("check", "policies", "--jobs", "0")
     assert r.returncode == 2 and "--jobs" in r.stderr
+
+
+def test_undecodable_entry_falls_back_to_the_file(tree: Path, tmp_path: Path) -> None:
+    """An entry whose bytes pass the pack's checksum but are not JSON (a cache written
+    by something else) is never trusted: the file is read again."""
+    cache = tmp_path / "cache"
+    load_tree(tree, "p", cache=cache)
+    (pack,) = cache.glob("*.pack")
+    entries = filecache._read(pack, filecache.salt())
+    key = f"region:{filecache.digest((tree / DONGGUAN).read_bytes())}"
+    assert key in entries
+    entries[key] = b"{not json"
+    filecache._write(pack, filecache.salt(), entries)
+    assert _same_as_uncached(tree, cache) == _files(tree)

@@ -51,10 +51,20 @@ LEVEL_DEPTH = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
 
 @dataclass(frozen=True)
 class FileResult:
+    """One file's outcome: its valid plain data (or, from the cache or a worker, the
+    same data as JSON bytes, decoded only when the model takes the file), or the
+    diagnostics of its problems."""
+
     rel: str
     kind: str | None
     data: Any
     diagnostics: tuple[Diagnostic, ...] = ()
+    blob: bytes | None = None
+
+    def plain(self) -> Any:
+        if self.data is None and self.blob is not None:
+            return orjson.loads(self.blob)
+        return self.data
 
 
 @dataclass
@@ -194,7 +204,6 @@ class _Builder:
         self.sources: dict[str, Source] = {}
         self.rules: dict[RuleKey, list[Entry]] = {}
         self.rule_ptr: dict[RuleKey, tuple[str, str]] = {}
-        self.pending: list[tuple[str, dict[str, Any]]] = []
         self._positions: dict[str, dict[str, tuple[int, int]]] = {}
 
     def shown(self, rel: str) -> str:
@@ -203,17 +212,19 @@ class _Builder:
     def add(self, diag_code: str, rel: str, pointer: str, /, **params: object) -> None:
         self.diags.append(codes.make(diag_code, self.shown(rel), pointer, **params))
 
-    def take(self, fr: FileResult) -> None:
-        if fr.data is None:
+    def take(self, fr: FileResult, data: Any) -> None:
+        """Add one file's contents; a region file's rules are built at once when the
+        catalogue is known (files come catalogue first, then sources, then regions)."""
+        if data is None:
             return
         if fr.kind == "catalogue":
             if self.catalogue is not None:
                 self.add("E_DUPLICATE_SOURCE", fr.rel, "", source="catalogue.yaml",
                          other=self.catalogue.file)
                 return
-            self.catalogue = catalogue_from_plain(fr.data, fr.rel)
+            self.catalogue = catalogue_from_plain(data, fr.rel)
         elif fr.kind == "sources":
-            for i, raw in enumerate(fr.data["sources"]):
+            for i, raw in enumerate(data["sources"]):
                 src = source_from_plain(raw, fr.rel)
                 if src.id in self.sources:
                     self.add("E_DUPLICATE_SOURCE", fr.rel, f"/sources/{i}/id", source=src.id,
@@ -221,13 +232,14 @@ class _Builder:
                     continue
                 self.sources[src.id] = src
         elif fr.kind == "region":
-            region = region_from_plain(fr.data["region"], fr.rel)
+            region = region_from_plain(data["region"], fr.rel)
             if region.code in self.regions:
                 self.add("E_DUPLICATE_REGION", fr.rel, "/region/code", code=region.code,
                          other=self.shown(self.regions[region.code].file))
                 return
             self.regions[region.code] = region
-            self.pending.append((fr.rel, fr.data))
+            if self.catalogue is not None:
+                self.build_file(self.catalogue, fr.rel, data)
 
     def check_catalogue(self, cat: Catalogue) -> None:
         areas = dict(cat.areas)
@@ -270,14 +282,10 @@ class _Builder:
                 self.add("E_UNKNOWN_REGION", r.file, base + "/pooling_region",
                          field="pooling_region", code=r.pooling_region)
 
-    def build_rules(self, cat: Catalogue) -> None:
-        pending, self.pending = self.pending, []
-        pending.reverse()
-        while pending:  # in file order, each file's data released when done
-            rel, data = pending.pop()
-            code = code_str(data["region"]["code"])
-            for i, rule in enumerate(data.get("rules", [])):
-                self.build_rule(cat, rel, code, i, rule)
+    def build_file(self, cat: Catalogue, rel: str, data: dict[str, Any]) -> None:
+        code = code_str(data["region"]["code"])
+        for i, rule in enumerate(data.get("rules", [])):
+            self.build_rule(cat, rel, code, i, rule)
 
     def build_rule(self, cat: Catalogue, rel: str, code: str, i: int,
                    rule: dict[str, Any]) -> None:
@@ -370,16 +378,26 @@ def _bk_text(bk: tuple[tuple[str, str], ...]) -> str:
 def build(root: Path, display: str, results: list[FileResult],
           extra: list[Diagnostic]) -> LoadResult:
     """The policy set from every file's result. Consumes `results` (the list is
-    emptied), so each file's plain data is freed once its rules are built and the
-    raw data of 3,000 regions never sits in memory beside the whole model."""
+    emptied): files are taken one at a time, catalogue first, each decoded only then
+    and its rules built at once, so the plain data of 3,000 regions never sits in
+    memory beside the whole model."""
     b = _Builder(root, display)
     diags = list(extra)
     files = len(results)
     has_catalogue = any(fr.kind == "catalogue" for fr in results)
-    for fr in results:
+    order = {"catalogue": 0, "sources": 1}
+    results.sort(key=lambda fr: order.get(fr.kind or "", 2))  # stable: file order kept
+    results.reverse()  # popped from the end
+    while results:
+        fr = results.pop()
         diags.extend(fr.diagnostics)
-        b.take(fr)
-    results.clear()
+        try:
+            data = fr.plain()
+        except orjson.JSONDecodeError:  # a cache entry past its checksum: read the file
+            fr = load_file(root, fr.rel, display)
+            diags.extend(fr.diagnostics)
+            data = fr.data
+        b.take(fr, data)
     if b.catalogue is None:
         if not has_catalogue:
             b.diags.append(codes.make("E_NO_CATALOGUE", display or ".", "",
@@ -387,7 +405,6 @@ def build(root: Path, display: str, results: list[FileResult],
         return LoadResult(None, sort_diagnostics(diags + b.diags), files)
     b.check_catalogue(b.catalogue)
     b.check_regions()
-    b.build_rules(b.catalogue)
     diags.extend(b.locate_all())
     ps = PolicySet(
         catalogue=b.catalogue,
@@ -464,11 +481,11 @@ def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: fileca
         except OSError:
             todo.append((rel, kind, None))
             continue
-        data = pack.get(kind, sha)
-        if data is None:
+        blob = pack.get(kind, sha)
+        if blob is None:
             todo.append((rel, kind, sha))
         else:
-            results[rel] = FileResult(rel, kind, data)
+            results[rel] = FileResult(rel, kind, None, (), blob)
             bar.advance()
     pack.release()
     n = _jobs(jobs, len(todo))
@@ -484,7 +501,7 @@ def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: fileca
     for (rel, kind, key), (fr, blob) in zip(todo, loaded, strict=True):
         if blob is not None:
             if fr.data is None:
-                fr = FileResult(fr.rel, fr.kind, orjson.loads(blob), fr.diagnostics)
+                fr = FileResult(fr.rel, fr.kind, None, fr.diagnostics, blob)
             if key is not None:
                 pack.put(kind, key, blob)
         results[rel] = fr
