@@ -27,7 +27,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff on src/ and tests/, mypy --strict on src/."""
-    session.install(ALL_EXTRAS, "ruff", "mypy", "types-PyYAML", "pandas-stubs")
+    session.install(ALL_EXTRAS, "ruff", "mypy", "types-PyYAML", "types-jsonschema", "pandas-stubs")
     session.run("ruff", "check", "src", "tests", "noxfile.py")
     session.run("mypy", "--strict", "src/policykit")
 
