@@ -224,9 +224,13 @@ def test_every_quote_is_verbatim(seed: str, catalogue: Any) -> None:
 
 @pytest.mark.parametrize("seed", SEED_FILES)
 def test_recall_of_policies_figures(seed: str, catalogue: Any) -> None:
-    s = score(seed, run_seed(seed, catalogue))
+    ex = run_seed(seed, catalogue)
+    s = score(seed, ex)
     if s.expected == 0:
-        pytest.skip(f"policies/ holds no stated figure from {seed}")
+        # 辽阳's template: its numbers were stripped, so policies/ records its rules as
+        # unknown; a proposed rule would be a figure made up from what is left.
+        assert [p for p in ex.proposals if p.role == "rule"] == []
+        return
     assert s.recalled / s.expected >= 0.9, s.misses
 
 
