@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from .atomic import atomic_output
 from .codes import CODES
 from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from .policyset import PolicySet
+from .progress import Progress, show_progress
 from .publish import export_all
 from .site import Download, SiteInput, generate
 
@@ -160,9 +161,13 @@ def api_examples(ps: PolicySet, docs: Path) -> dict[str, str]:
     return {f"{API_DIR}/{rel}": _excerpt(api / rel) for rel in picks if (api / rel).is_file()}
 
 
+BUILD_STEPS = ("JSON 接口与下载表格 API and tables", "生成页面 pages", "mkdocs")
+
+
 def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
                commit: str | None, work: Path | None = None,
-               parallel: bool | None = None) -> BuildResult:
+               parallel: bool | None = None,
+               step: Callable[[str], None] | None = None) -> BuildResult:
     """Everything after a clean check. Raises SiteBuildError / ExportError / OSError;
     `out` is replaced only on success.
 
@@ -180,10 +185,12 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     from .tables import DOWNLOADS_DIR  # pandas: imported only to build
 
     started = time.monotonic()
+    step = step or (lambda _name: None)  # told before each of BUILD_STEPS
     site_src = config_file.parent / "site_src"
     format_guide = config_file.parent / "docs" / "format.md"
     with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
         fresh = Path(tmp) / "docs"
+        step(BUILD_STEPS[0])
         files = export_all(ps, fresh, as_of, site_url, commit, parallel=parallel)
         downloads = [Download(p.relative_to(fresh).as_posix(), p.stat().st_size)
                      for p in sorted((fresh / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
@@ -199,11 +206,13 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
             work.mkdir(parents=True, exist_ok=True)
             (work / WORK_MARK).touch()
         # Pages go to disk as they are generated (never all in memory at once).
+        step(BUILD_STEPS[1])
         content = generate(ps, inp, docs)
         kept = write_docs(content, docs, site_src / "assets")
         if work is not None:
             kept += sync_tree(fresh, work)          # the API and downloads
             prune(work, [*kept, work / WORK_MARK])
+        step(BUILD_STEPS[2])
         with atomic_output(out) as staging:
             log = build(content, config_file=config_file, docs_dir=docs, site_dir=staging,
                         site_url=site_url)
@@ -236,9 +245,20 @@ def run(args: argparse.Namespace) -> int:
     if work is not None:
         _check_work(work, out, root, config_file.parent)
     result = load_root(root, shown, args)
+    # Steps after loading, on a terminal: checks, then BUILD_STEPS (the bar is cleared
+    # whenever something else is printed).
+    bar = Progress("构建 building", 1 + len(BUILD_STEPS), show_progress(args.quiet))
+
+    def step(name: str) -> None:
+        bar.label = f"构建 building: {name}"
+        bar.advance()
+
     diags = list(result.diagnostics)
     if result.policyset is not None and result.ok:
+        bar.label = "构建 building: 一致性检查 checks"
+        bar.advance(0)
         diags.extend(checks.run(result.policyset, shown))
+        bar.done()
     status = emit(diags, "text", args.strict, result.files)
     ps = result.policyset
     if ps is None or not result.ok or status != EXIT_OK:
@@ -247,8 +267,11 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DATA
     try:
-        built = build_site(ps, out=out, config_file=config_file, as_of=as_of,
-                           site_url=site_url, commit=data_commit(root, env), work=work)
+        try:
+            built = build_site(ps, out=out, config_file=config_file, as_of=as_of, step=step,
+                               site_url=site_url, commit=data_commit(root, env), work=work)
+        finally:
+            bar.done()
     except SiteBuildError as exc:
         for m in exc.messages:
             print(f"mkdocs: {m}", file=sys.stderr)

@@ -23,6 +23,7 @@ from .export import (
     base_url_of,
     data_commit,
 )
+from .progress import Progress, show_progress
 from .publish import export_all
 
 # pandas (via .tables) costs a second to import: it is imported only when exporting.
@@ -85,9 +86,15 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DATA
     commit = data_commit(root, os.environ)
+    bar = Progress("导出 exporting: JSON 接口与下载表格 API and tables", 1,
+                   show_progress(args.quiet))
+    bar.advance(0)
     try:
         with atomic_output(out) as staging:
-            n = export_all(ps, staging, as_of, base_url, commit, tables=not args.no_tables)
+            try:
+                n = export_all(ps, staging, as_of, base_url, commit, tables=not args.no_tables)
+            finally:
+                bar.done()
     except ExportError as exc:
         print(f"policykit: {exc}", file=sys.stderr)
         return EXIT_DATA
