@@ -442,16 +442,27 @@ def _gc_paused(freeze: bool) -> Iterator[None]:
             gc.enable()
 
 
-def _work(job: tuple[Path, list[str], str]) -> list[tuple[FileResult, bytes | None]]:
+Loaded = tuple[FileResult, bytes | None, str | None]  # result, JSON bytes, sha of the input
+
+
+def _load_one(root: Path, rel: str, display: str, exact: bool, encode: bool) -> Loaded:
+    """One file, its valid data as JSON bytes (for the cache and for workers) and the
+    digest of the very bytes that were parsed (the cache key: a file that changes
+    while it is read is keyed by what was read, never by an earlier hash)."""
+    fr, raw = _load(root, rel, display, exact)
+    blob = filecache.encode(fr.data) if encode and fr.data is not None else None
+    return fr, blob, None if raw is None else filecache.digest(raw)
+
+
+def _work(job: tuple[Path, list[str], str]) -> list[Loaded]:
     """Worker: load a chunk of files; valid data travels back as JSON bytes
     (faster to decode than a pickle) and is cached as such."""
     root, rels, display = job
-    out: list[tuple[FileResult, bytes | None]] = []
+    out: list[Loaded] = []
     for rel in rels:
-        fr, _ = _load(root, rel, display, False)
-        blob = filecache.encode(fr.data) if fr.data is not None else None
-        out.append((FileResult(fr.rel, fr.kind, None, fr.diagnostics), blob) if blob
-                   else (fr, None))
+        fr, blob, sha = _load_one(root, rel, display, False, True)
+        out.append((FileResult(fr.rel, fr.kind, None, fr.diagnostics) if blob else fr,
+                    blob, sha))
     return out
 
 
@@ -467,53 +478,48 @@ def _jobs(requested: int | None, todo: int) -> int:
 def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: filecache.Pack,
               jobs: int | None, bar: Progress) -> list[FileResult]:
     results: dict[str, FileResult] = {}
-    todo: list[tuple[str, str, str | None]] = []  # rel, kind, sha
+    todo: list[str] = []
     for rel in rels:
         kind = KINDS.get(Path(rel).name)
         if not pack.enabled or exact or kind is None:
-            todo.append((rel, kind or "", None))
+            todo.append(rel)
             continue
         try:
             path = root / rel
             if path.stat().st_size > MAX_BYTES:
                 raise OSError("too large")  # diagnosed by _load
-            sha = filecache.digest(path.read_bytes())
+            blob = pack.get(kind, filecache.digest(path.read_bytes()))
         except OSError:
-            todo.append((rel, kind, None))
-            continue
-        blob = pack.get(kind, sha)
+            blob = None
         if blob is None:
-            todo.append((rel, kind, sha))
+            todo.append(rel)
         else:
             results[rel] = FileResult(rel, kind, None, (), blob)
             bar.advance()
     pack.release()
     n = _jobs(jobs, len(todo))
     if n > 1 and not exact:
-        loaded = _parallel(root, shown, [t[0] for t in todo], n, bar)
+        loaded = _parallel(root, shown, todo, n, bar)
     else:
         loaded = []
-        for rel, _, _ in todo:
-            fr, _ = _load(root, rel, shown, exact)
-            blob = filecache.encode(fr.data) if pack.enabled and fr.data is not None else None
-            loaded.append((fr, blob))
+        for rel in todo:
+            loaded.append(_load_one(root, rel, shown, exact, pack.enabled))
             bar.advance()
-    for (rel, kind, key), (fr, blob) in zip(todo, loaded, strict=True):
+    for rel, (fr, blob, sha) in zip(todo, loaded, strict=True):
         if blob is not None:
             if fr.data is None:
                 fr = FileResult(fr.rel, fr.kind, None, fr.diagnostics, blob)
-            if key is not None:
-                pack.put(kind, key, blob)
+            if sha is not None and fr.kind is not None:
+                pack.put(fr.kind, sha, blob)
         results[rel] = fr
     return [results[rel] for rel in rels]
 
 
-def _parallel(root: Path, shown: str, rels: list[str], n: int,
-              bar: Progress) -> list[tuple[FileResult, bytes | None]]:
+def _parallel(root: Path, shown: str, rels: list[str], n: int, bar: Progress) -> list[Loaded]:
     chunks = [rels[i:i + _CHUNK] for i in range(0, len(rels), _CHUNK)]
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    out: list[tuple[FileResult, bytes | None]] = []
+    out: list[Loaded] = []
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
         for part in pool.map(_work, [(root, c, shown) for c in chunks]):
             out.extend(part)
