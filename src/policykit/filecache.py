@@ -89,7 +89,6 @@ class Pack:
     entries: dict[str, bytes] = field(default_factory=dict)
     used: dict[str, bytes] = field(default_factory=dict)
     hits: int = 0
-    misses: int = 0
     _read_keys: set[str] | None = None
 
     @classmethod
@@ -99,9 +98,8 @@ class Pack:
         if directory is None:
             return cls(None, s)
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
-        pack = cls(directory / f"{name}.pack", s)
-        pack.entries = _read(pack.path, s) if pack.path is not None else {}
-        return pack
+        path = directory / f"{name}.pack"
+        return cls(path, s, _read(path, s))
 
     @property
     def enabled(self) -> bool:
@@ -113,7 +111,6 @@ class Pack:
         key = f"{kind}:{sha}"
         blob = self.entries.get(key)
         if blob is None:
-            self.misses += 1
             return None
         self.used[key] = blob
         self.hits += 1

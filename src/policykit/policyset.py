@@ -160,7 +160,7 @@ class PolicySet:
             else:
                 table = self._tables[parameter, tuple(sorted(breakdown.items()))][code]
         except KeyError:
-            table = self._add_table(code, parameter, breakdown)
+            table = self._add_table(code, parameter, tuple(sorted(breakdown.items())))
         h = table[0]
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
@@ -182,21 +182,19 @@ class PolicySet:
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
 
-    def _table(self, code: str, parameter: str, bk: Breakdown) -> Table:
-        key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
-                       else (parameter, bk))
-        table = self._tables.get(key, {}).get(code)
-        if table is None:
-            table = self._add_table(code, parameter, dict(bk))
-        return table
+    @staticmethod
+    def _table_key(parameter: str, bk: Breakdown) -> object:
+        """The key value() finds a table by (see there), from a sorted breakdown."""
+        return parameter if not bk else (parameter, *bk[0]) if len(bk) == 1 else (parameter, bk)
 
-    def _add_table(self, code: str, parameter: str, breakdown: dict[str, str]) -> Table:
-        bk = tuple(sorted(breakdown.items()))
-        key: object = (parameter if not bk else (parameter, *bk[0]) if len(bk) == 1
-                       else (parameter, bk))
+    def _table(self, code: str, parameter: str, bk: Breakdown) -> Table:
+        table = self._tables.get(self._table_key(parameter, bk), {}).get(code)
+        return table if table is not None else self._add_table(code, parameter, bk)
+
+    def _add_table(self, code: str, parameter: str, bk: Breakdown) -> Table:
         pid = self.catalogue.resolve_id(parameter) or parameter
         table = self._tabulate(self.candidates(code, pid, bk))
-        self._tables.setdefault(key, {})[code] = table
+        self._tables.setdefault(self._table_key(parameter, bk), {})[code] = table
         return table
 
     @staticmethod

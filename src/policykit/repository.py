@@ -134,8 +134,8 @@ def load_file(root: Path, rel: str, display: str = "", exact: bool = False) -> F
     return _load(root, rel, display, exact)[0]
 
 
-def _load(root: Path, rel: str, display: str, exact: bool,
-          raw: bytes | None = None) -> tuple[FileResult, bytes | None]:
+def _load(root: Path, rel: str, display: str,
+          exact: bool) -> tuple[FileResult, bytes | None]:
     """load_file, plus the raw bytes when the file could be read."""
     shown = _join(display, rel)
     kind = KINDS.get(Path(rel).name)
@@ -143,16 +143,15 @@ def _load(root: Path, rel: str, display: str, exact: bool,
         return FileResult(rel, None, None,
                           (codes.make("E_FILE_KIND", shown, "", name=Path(rel).name).at(1, 1),)), None
     path = root / rel
-    if raw is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                return FileResult(rel, kind, None, (codes.make(
-                    "E_TOO_LARGE", shown, "", size=size, limit=MAX_BYTES).at(1, 1),)), None
-            raw = path.read_bytes()
-        except OSError as exc:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
             return FileResult(rel, kind, None, (codes.make(
-                "E_READ", shown, "", reason=exc.strerror or str(exc)).at(1, 1),)), None
+                "E_TOO_LARGE", shown, "", size=size, limit=MAX_BYTES).at(1, 1),)), None
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileResult(rel, kind, None, (codes.make(
+            "E_READ", shown, "", reason=exc.strerror or str(exc)).at(1, 1),)), None
     if raw.startswith(b"\xef\xbb\xbf"):
         return FileResult(rel, kind, None, (codes.make("E_BOM", shown, "").at(1, 1),)), raw
     try:
