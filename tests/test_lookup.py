@@ -158,3 +158,22 @@ def _state(r: policykit.Resolved | None) -> object:
     if r is None:
         return None
     return (id(r.entry), r.origin, tuple((id(f.entry), f.origin) for f in r.floors))
+
+
+def test_layered_tables_equal_full_tabulation(ps: PolicySet) -> None:
+    """A region's table built over the table of the region it inherits from next
+    (`_layered`) answers exactly what tabulating all its candidates answers, on the
+    same break days; and the layered path is the one taken for most regions."""
+    layered = 0
+    for pid, bks in sorted(breakdowns(ps).items()):
+        for bk in bks:
+            for code in sorted(ps.regions):
+                full = PolicySet._tabulate(ps.candidates(code, pid, bk))
+                table = ps._layered(code, pid, bk)
+                if table is None:
+                    continue
+                layered += 1
+                h = table[0]
+                assert table[:h + 1] == full[:h + 1], (code, pid, bk)
+                assert [_state(a) for a in table[h + 1:]] == [_state(a) for a in full[h + 1:]]
+    assert layered > len(ps.regions)

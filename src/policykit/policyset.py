@@ -34,6 +34,48 @@ def _same(a: Resolved | None, b: Resolved | None) -> bool:
             and all(_same(x, y) for x, y in zip(a.floors, b.floors, strict=True)))
 
 
+def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
+    """`_tabulate` of (own tracks + the candidates of `below`), from `below`'s answers:
+    the first exact value wins, and every floor/ceiling on the way is listed, own
+    ones first (the timeline rule, as in `resolve_on`)."""
+    h = below[0]
+    low_days, low_answers = below[1:h], below[h + 1:]
+    days: set[str] = set(low_days)
+    for track in own:
+        days.update(track.begins)
+        days.update(d for d in track.ends if d is not None)
+    breaks: list[str] = []
+    answers: list[Resolved | None] = [None]
+    i, n = 0, len(low_days)
+    for d in sorted(days):
+        while i < n and low_days[i] <= d:
+            i += 1
+        low = low_answers[i]
+        found: Entry | None = None
+        mine: list[Resolved] = []
+        for track in own:
+            e = track.at(d)
+            if e is None:
+                continue
+            if e.bound != "exact":
+                mine.append(Resolved(e, code))
+            elif found is None:
+                found = e
+        answer: Resolved | None = low
+        if found is not None or mine:
+            floors = (*mine, *low.floors) if low is not None else tuple(mine)
+            if found is not None:
+                answer = Resolved(found, code, floors)
+            elif low is not None and low.entry.bound == "exact":
+                answer = Resolved(low.entry, low.origin, floors)
+            else:
+                answer = Resolved(floors[0].entry, floors[0].origin, floors)
+        if not _same(answer, answers[-1]):
+            breaks.append(intern(d))
+            answers.append(answer)
+    return (len(breaks) + 1, *breaks, None, *answers)
+
+
 @dataclass(eq=False)
 class PolicySet:
     """Regions, catalogue, sources and rules. Equality compares the data only."""
@@ -48,8 +90,13 @@ class PolicySet:
         default_factory=dict, repr=False)
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _positions: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
-    # value() tables by lookup key (see value()), then region code.
-    _tables: dict[object, dict[str, Table]] = field(default_factory=dict, repr=False)
+    # value() tables, then by region code: by parameter (no breakdown); by parameter,
+    # breakdown name and value (one breakdown); by parameter and sorted breakdown.
+    _tables: dict[str, dict[str, Table]] = field(default_factory=dict, repr=False)
+    _tables1: dict[str, dict[str, dict[str, dict[str, Table]]]] = field(
+        default_factory=dict, repr=False)
+    _tablesn: dict[tuple[str, Breakdown], dict[str, Table]] = field(
+        default_factory=dict, repr=False)
     _keys_by_region: dict[str, list[tuple[str, Breakdown]]] | None = field(
         default=None, repr=False)
     _changes: tuple[RuleChange, ...] | None = field(default=None, repr=False)
@@ -146,21 +193,29 @@ class PolicySet:
         Fast path: per (region, parameter, breakdown) the answer only changes on the
         days some candidate entry begins or ends, so those days and the answer from
         each (computed by the timeline rule) are tabulated once, flat in one tuple; a
-        lookup is then two dict hits and a bisect.
+        lookup is then a few dict hits and a bisect.
         """
         # The tables are found by the parameter alone, or with the breakdown, then by
-        # the region: plain strings and flat tuples of them hash fast and compare by
-        # identity (no sorting, no nested tuples in the common cases).
-        try:
-            if not breakdown:
+        # the region. Nested dicts of plain strings: the small outer ones stay in cache
+        # and strings hash fast and compare by identity, where a tuple key would be
+        # built, hashed and compared (one more cache miss) on every call.
+        if not breakdown:
+            try:
                 table = self._tables[parameter][code]
-            elif len(breakdown) == 1:
-                for name in breakdown:
-                    table = self._tables[parameter, name, breakdown[name]][code]
-            else:
-                table = self._tables[parameter, tuple(sorted(breakdown.items()))][code]
-        except KeyError:
-            table = self._add_table(code, parameter, tuple(sorted(breakdown.items())))
+            except KeyError:
+                table = self._add_table(code, parameter, ())
+        elif len(breakdown) == 1:
+            name, v = breakdown.popitem()  # **breakdown is this call's own dict
+            try:
+                table = self._tables1[parameter][name][v][code]
+            except KeyError:
+                table = self._add_table(code, parameter, ((name, v),))
+        else:
+            bk = tuple(sorted(breakdown.items()))
+            try:
+                table = self._tablesn[parameter, bk][code]
+            except KeyError:
+                table = self._add_table(code, parameter, bk)
         h = table[0]
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
@@ -182,20 +237,39 @@ class PolicySet:
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
 
-    @staticmethod
-    def _table_key(parameter: str, bk: Breakdown) -> object:
-        """The key value() finds a table by (see there), from a sorted breakdown."""
-        return parameter if not bk else (parameter, *bk[0]) if len(bk) == 1 else (parameter, bk)
+    def _slot(self, parameter: str, bk: Breakdown) -> dict[str, Table]:
+        """The tables of a rule key by region (see value()), created when missing."""
+        if not bk:
+            return self._tables.setdefault(parameter, {})
+        if len(bk) == 1:
+            ((name, v),) = bk
+            return self._tables1.setdefault(parameter, {}).setdefault(name, {}).setdefault(v, {})
+        return self._tablesn.setdefault((parameter, bk), {})
 
     def _table(self, code: str, parameter: str, bk: Breakdown) -> Table:
-        table = self._tables.get(self._table_key(parameter, bk), {}).get(code)
+        table = self._slot(parameter, bk).get(code)
         return table if table is not None else self._add_table(code, parameter, bk)
 
     def _add_table(self, code: str, parameter: str, bk: Breakdown) -> Table:
         pid = self.catalogue.resolve_id(parameter) or parameter
-        table = self._tabulate(self.candidates(code, pid, bk))
-        self._tables.setdefault(self._table_key(parameter, bk), {})[code] = table
+        table = self._layered(code, pid, bk)
+        if table is None:
+            table = self._tabulate(self.candidates(code, pid, bk))
+        self._slot(parameter, bk)[code] = table
         return table
+
+    def _layered(self, code: str, pid: str, bk: Breakdown) -> Table | None:
+        """The table as the region's own entries laid over the table of the region it
+        inherits from next, when the rest of its chain is that region's chain (the
+        usual case; else None). An ancestor's table is then built once, not once per
+        descendant, and a region with no entries of its own shares it."""
+        chain = self.chain(code)
+        if len(chain) < 2 or self.chain(chain[1]) != chain[1:]:
+            return None
+        below = self._table(chain[1], pid, bk)
+        own = tuple(self.track(key) for sub in breakdown_fallbacks(bk)
+                    if (key := (code, pid, sub)) in self.rules)
+        return _overlay(code, own, below) if own else below
 
     @staticmethod
     def _tabulate(candidates: tuple[tuple[str, Track], ...]) -> Table:
