@@ -488,15 +488,14 @@ def r18_duration_units(rep: Reporter) -> Diags:
 # == R7: overlapping periods ==================================================================
 def r7_overlaps(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for entries in ctx.ps.rules.values():
-        live = sorted(((e.begins or "", e) for e in entries if e.can_be_in_force),
-                      key=lambda t: t[0])
-        if all(e.end is None for _, e in live) and len({b for b, _ in live}) == len(live):
+    for key in ctx.ps.rules:
+        track = ctx.ps.track(key)  # the entries that can be in force, by the day they begin
+        begins, ends = track.begins, track.ends
+        if ends.count(None) == len(ends) and len(set(begins)) == len(begins):
             continue  # open-ended entries with distinct starts supersede each other
-        for j, (b_begins, b) in enumerate(live):
-            for a_begins, a in live[:j]:
+        for j, (b_begins, b) in enumerate(zip(begins, track.entries, strict=True)):
+            for a_begins, a, a_ends in zip(begins[:j], track.entries, ends, strict=False):
                 same_day = a_begins == b_begins
-                a_ends = a.ends
                 overlap = same_day or (a_ends is not None and b_begins < a_ends)
                 if not overlap:
                     continue

@@ -15,8 +15,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 
-from .model import Breakdown, Entry, Value
+from .model import IN_FORCE_STATUSES, Breakdown, Entry, Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,15 @@ class Track:
 
     @staticmethod
     def of(entries: list[Entry] | tuple[Entry, ...]) -> Track:
-        live = sorted((e for e in entries if e.can_be_in_force), key=lambda e: e.begins or "")
-        return Track(tuple(e.begins or "" for e in live), tuple(live),
-                     tuple(e.ends for e in live))
+        live: list[tuple[str, Entry]] = []
+        for e in entries:  # Entry.can_be_in_force, with `begins` computed once
+            if e.status in IN_FORCE_STATUSES:
+                begins = e.begins
+                if begins is not None:
+                    live.append((begins, e))
+        live.sort(key=itemgetter(0))  # stable: entries beginning on one day keep their order
+        return Track(tuple(b for b, _ in live), tuple(e for _, e in live),
+                     tuple(e.ends for _, e in live))
 
     def at(self, day: str) -> Entry | None:
         i = bisect_right(self.begins, day) - 1
