@@ -28,8 +28,10 @@ def breakdown_key(breakdown: dict[str, str]) -> Breakdown:
 
 def _same(a: Resolved | None, b: Resolved | None) -> bool:
     """The same answer: the same entry objects from the same origins."""
+    if a is b:
+        return True
     if a is None or b is None:
-        return a is b
+        return False
     return (a.entry is b.entry and a.origin == b.origin and len(a.floors) == len(b.floors)
             and all(_same(x, y) for x, y in zip(a.floors, b.floors, strict=True)))
 
@@ -47,6 +49,9 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
     breaks: list[str] = []
     answers: list[Resolved | None] = [None]
     i, n = 0, len(low_days)
+    if len(own) == 1 and _plain(own[0]):
+        _overlay_plain(code, own[0], sorted(days), low_days, low_answers, breaks, answers)
+        return (len(breaks) + 1, *breaks, None, *answers)
     for d in sorted(days):
         while i < n and low_days[i] <= d:
             i += 1
@@ -74,6 +79,41 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
             breaks.append(intern(d))
             answers.append(answer)
     return (len(breaks) + 1, *breaks, None, *answers)
+
+
+def _plain(track: Track) -> bool:
+    """Exact values only, each open-ended (superseded by the next): the usual rule."""
+    return (track.ends.count(None) == len(track.ends)
+            and all(e.bound == "exact" for e in track.entries))
+
+
+def _overlay_plain(code: str, track: Track, days: list[str], low_days: tuple[str, ...],
+                   low_answers: tuple[Resolved | None, ...], breaks: list[str],
+                   answers: list[Resolved | None]) -> None:
+    """`_overlay` for one plain own track: from its first day on, its latest entry
+    wins and the floors are those of `below`; the two walks advance together."""
+    begins, entries = track.begins, track.entries
+    i = j = 0
+    n, m = len(low_days), len(begins)
+    for d in days:
+        while i < n and low_days[i] <= d:
+            i += 1
+        while j < m and begins[j] <= d:
+            j += 1
+        low = low_answers[i]
+        prev = answers[-1]
+        answer: Resolved | None
+        if j == 0:
+            answer = low
+        else:
+            e = entries[j - 1]
+            floors = low.floors if low is not None else ()
+            if prev is not None and prev.entry is e and prev.floors is floors:
+                continue
+            answer = Resolved(e, code, floors)
+        if not _same(answer, prev):
+            breaks.append(intern(d))
+            answers.append(answer)
 
 
 @dataclass(eq=False)
