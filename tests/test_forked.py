@@ -120,3 +120,28 @@ def test_export_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "seq", tmp_path / "par", files,
                                            shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_partition_keeps_inheritance_links_in_one_part(tmp_path: Path) -> None:
+    """The two halves a large check is split into cover every region once, are about
+    equal in rules, and never separate a region from its pooling region or parents
+    (a finding comparing two values is then made in one part only)."""
+    import subprocess
+    import sys
+
+    from policykit import checks, load
+    from policykit.model import NATIONAL
+
+    out = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "300",
+                    "--out", str(out)], check=True, capture_output=True)  # three provinces
+    ps = load(out)
+    parts = checks.partition(ps, 2)
+    assert parts[0].isdisjoint(parts[1]) and parts[0] | parts[1] == set(ps.regions)
+    for code in ps.regions:
+        home = next(i for i, p in enumerate(parts) if code in p)
+        assert all(other in parts[home] for other in ps.chain(code) if other != NATIONAL), code
+    rules = [sum(1 for k in ps.rules if k[0] in p) for p in parts]
+    assert min(rules) > 0.3 * sum(rules), rules
+    alone = checks.run(ps, "c", parallel=False)
+    assert checks.run(ps, "c", parallel=True) == alone

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .diagnostics import Diagnostic, Severity
@@ -76,7 +76,10 @@ class Context:
 
     ps: PolicySet
     display: str = ""
+    # The rules the checks walk: every rule, or those of some regions (`of`).
+    rules: dict[RuleKey, tuple[Entry, ...]] = field(default_factory=dict)
     by_param: dict[str, list[RuleKey]] = field(default_factory=dict)
+    # Of the whole set, whatever the part: what a region inherits comes from anywhere.
     owned: dict[tuple[str, str], list[Breakdown]] = field(default_factory=dict)
     bounded: dict[str, set[str]] = field(default_factory=dict)
     acknowledged: list[Entry] = field(default_factory=list)
@@ -96,7 +99,16 @@ class Context:
                     bounded[param].add(region)
                 if e.acknowledge:
                     acknowledged.append(e)
-        return Context(ps, display, dict(by_param), dict(owned), dict(bounded), acknowledged)
+        return Context(ps, display, ps.rules, dict(by_param), dict(owned), dict(bounded),
+                       acknowledged)
+
+    def part(self, regions: frozenset[str]) -> Context:
+        """The same index, walking only the rules of these regions (the part of the set
+        one process checks); what they inherit still comes from the whole set."""
+        by_param = {pid: mine for pid, keys in self.by_param.items()
+                    if (mine := [k for k in keys if k[0] in regions])}
+        rules = {k: v for k, v in self.rules.items() if k[0] in regions}
+        return replace(self, rules=rules, by_param=by_param)
 
     # -- lookups
     def param(self, pid: str) -> Parameter | None:

@@ -181,7 +181,7 @@ def _tolerance(value: Decimal, mode: str) -> Decimal:
 
 def r2_deltas(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for entries in ctx.ps.rules.values():
+    for entries in ctx.rules.values():
         for e in entries:
             d, v = e.delta, e.value
             if d is None or v.number is None:
@@ -228,7 +228,7 @@ def _is_share_unit(p: Parameter) -> bool:
 
 def r3_bounds(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for (_, pid, _), entries in ctx.ps.rules.items():
+    for (_, pid, _), entries in ctx.rules.items():
         p = ctx.param(pid)
         if p is None:
             continue
@@ -488,7 +488,7 @@ def r18_duration_units(rep: Reporter) -> Diags:
 # == R7: overlapping periods ==================================================================
 def r7_overlaps(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for key in ctx.ps.rules:
+    for key in ctx.rules:
         track = ctx.ps.track(key)  # the entries that can be in force, by the day they begin
         begins, ends = track.begins, track.ends
         if ends.count(None) == len(ends) and len(set(begins)) == len(begins):
@@ -637,7 +637,7 @@ def _computed_offsite(rep: Reporter, reduction: str, offsite: str) -> Diags:
 
 # == R10: ranges ===============================================================================
 def r10_ranges(rep: Reporter) -> Diags:
-    for entries in rep.ctx.ps.rules.values():
+    for entries in rep.ctx.rules.values():
         for e in entries:
             v = e.value
             if v.low is None or v.high is None:
@@ -653,7 +653,7 @@ def r10_ranges(rep: Reporter) -> Diags:
 
 # == R11: declared counts ========================================================================
 def r11_counts(rep: Reporter) -> Diags:
-    for entries in rep.ctx.ps.rules.values():
+    for entries in rep.ctx.rules.values():
         for e in entries:
             dl = e.value.diseases
             if dl is None:
@@ -695,7 +695,7 @@ def p_type(p: Parameter | None) -> str | None:
 
 def r13_quotes_state_numbers(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for (_, pid, _), entries in ctx.ps.rules.items():
+    for (_, pid, _), entries in ctx.rules.items():
         p = ctx.param(pid)
         # a share declared as a plain number is written as a percentage too
         share = p is not None and p.type in ("number", "amount") and _is_share_unit(p)
@@ -831,7 +831,7 @@ def r19_region_codes(rep: Reporter) -> Diags:
                                   f"地区 {code}（{r.name.zh}）的统筹区 {r.pooling_region} 既不是本地区也不是其上级",
                                   f"region {code}: pooling region {r.pooling_region} is neither the "
                                   "region itself nor one of its ancestors")
-    for (code, _, _), entries in ctx.ps.rules.items():
+    for (code, _, _), entries in ctx.rules.items():
         reg = regions.get(code)
         if reg is None or (reg.valid_from is None and reg.valid_to is None):
             continue
@@ -850,7 +850,7 @@ def r19_region_codes(rep: Reporter) -> Diags:
 # == R20: status vs dates ========================================================================
 def r20_status_dates(rep: Reporter) -> Diags:
     ctx = rep.ctx
-    for entries in ctx.ps.rules.values():
+    for entries in ctx.rules.values():
         for e in entries:
             src = ctx.ps.sources.get(e.source)
             src_date = src.date if src is not None else None
@@ -886,7 +886,7 @@ def _realised(quote: str) -> str | None:
 
 
 def r21_realised_rates(rep: Reporter) -> Diags:
-    for entries in rep.ctx.ps.rules.values():
+    for entries in rep.ctx.rules.values():
         for e in entries:
             if e.value.kind != "ratio" or e.value.is_unknown:
                 continue

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import checkrules as cr
 from .checkctx import Context, Reporter
 from .diagnostics import Diagnostic, Severity
+from .model import NATIONAL
 from .policyset import PolicySet
 
 RuleFn = Callable[[Reporter], Iterable[Diagnostic]]
@@ -220,19 +221,59 @@ def _meta(code: str, file: str, line: int, col: int, pointer: str, zh: str, en: 
     return Diagnostic(code, sev, file, line, col, pointer, zh, en)
 
 
-# Rules run in a forked child when the policy set is large (two cores: the rules split
-# about evenly by their measured cost at 3,000 regions; R4/R5 and R6 resolve mostly
-# different rules, so few value tables are built twice).
+# Large policy sets are checked by two processes (a forked child shares the loaded set):
+# each walks the rules of its own part of the regions. The parts are whole groups of
+# regions linked by inheritance (in practice: provinces), so a value, the values it is
+# compared with and the value tables they need stay in one process, and a finding about
+# two values is made in one part only. Rules that look at the set as a whole (the
+# catalogue, the region list, the sources) run once, over everything.
 PARALLEL_MIN_RULES = 5_000
-_CHILD_RULES = frozenset({"R5", "R6", "R8", "R11", "R13", "R15"})
+_WHOLE_SET_RULES = frozenset({"R14", "R19", "R24"})
+
+
+def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
+    """The regions in `n` parts of about equal numbers of rules; regions linked by
+    inheritance (a region and its pooling region and parents, but not the nation,
+    which every region inherits from and which only compares with itself) share a part."""
+    parent: dict[str, str] = {}
+
+    def find(c: str) -> str:
+        root = c
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while c != root:
+            parent[c], c = root, parent[c]
+        return root
+
+    weight: dict[str, int] = {}
+    for code, _, _ in ps.rules:
+        weight[code] = weight.get(code, 0) + 1
+    for code in sorted(set(ps.regions) | set(weight)):
+        for other in ps.chain(code):
+            if other != NATIONAL:
+                a, b = find(code), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[str, set[str]] = {}
+    for code in sorted(set(ps.regions) | set(weight)):
+        groups.setdefault(NATIONAL if code == NATIONAL else find(code), set()).add(code)
+    parts: list[set[str]] = [set() for _ in range(n)]
+    loads = [0] * n
+    for _, members in sorted(groups.items(),
+                                key=lambda g: (-sum(weight.get(c, 0) for c in g[1]), g[0])):
+        i = loads.index(min(loads))
+        parts[i] |= members
+        loads[i] += sum(weight.get(c, 0) for c in members)
+    return [frozenset(p) for p in parts]
 
 
 def run(ps: PolicySet, display: str = "", sources: Path | None = None,
         parallel: bool | None = None) -> list[Diagnostic]:
     """Every rule over the policy set; acknowledgements applied. With `sources`, also
-    check each quote against its source's archived text (S1). `parallel`: run part
-    of the rules in a forked child (default: for large policy sets on more than one
-    core); the findings and their order are the same either way."""
+    check each quote against its source's archived text (S1). `parallel`: check half
+    of the regions in a forked child (default: for large policy sets on more than one
+    core); the findings and their order are the same either way (each rule's findings
+    in file and line order)."""
     from .forked import can_fork, forked
 
     # The rules allocate many short-lived objects and create no reference cycles; with
@@ -243,18 +284,23 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
         ctx = Context.of(ps, display)
         if parallel is None:
             parallel = len(ps.rules) >= PARALLEL_MIN_RULES and can_fork()
-        split = [r for r in RULES if parallel and r.id in _CHILD_RULES]
+        by_region = [r for r in RULES if r.id not in _WHOLE_SET_RULES]
+        mine, theirs = partition(ps, 2) if parallel else (None, frozenset[str]())
 
         def child_part() -> dict[str, list[Diagnostic]]:
-            return {r.id: _run_rule(ctx, r) for r in split}
+            part = ctx.part(theirs)
+            return {r.id: _run_rule(part, r) for r in by_region}
 
         found: dict[str, list[Diagnostic]] = {}
-        with forked(child_part, enabled=bool(split)) as from_child:
+        with forked(child_part, enabled=bool(parallel)) as from_child:
+            part = ctx.part(mine) if mine is not None else ctx
             for rule in RULES:
-                if rule not in split:
-                    found[rule.id] = _run_rule(ctx, rule)
-            if split:
-                found.update(from_child())
+                found[rule.id] = _run_rule(part if rule in by_region else ctx, rule)
+            if parallel:
+                for rule_id, diags in from_child().items():
+                    found[rule_id] += diags
+        for rule in by_region:
+            found[rule.id].sort(key=Diagnostic.sort_key)
         out: list[Diagnostic] = [d for rule in RULES for d in found[rule.id]]
         if sources is not None:
             out.extend(_guarded(ctx, "S1", lambda: check_quotes_in_sources(ctx, sources)))
