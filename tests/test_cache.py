@@ -101,10 +101,10 @@ def test_file_kind_is_part_of_the_key(tmp_path: Path) -> None:
     pack = filecache.Pack(tmp_path / "x.pack", s)
     pack.put("region", "abc", b"{}")
     pack.save()
-    reread = filecache.Pack(tmp_path / "x.pack", s, filecache._read(tmp_path / "x.pack", s))
+    reread = filecache.Pack(tmp_path / "x.pack", s, filecache.read_entries(tmp_path / "x.pack", s))
     assert reread.get("sources", "abc") is None
     assert reread.get("region", "abc") == b"{}"
-    assert filecache._read(tmp_path / "x.pack", bytes(32)) == {}  # another salt
+    assert filecache.read_entries(tmp_path / "x.pack", bytes(32)) == {}  # another salt
 
 
 def test_changed_schema_invalidates_everything(tree: Path, tmp_path: Path,
@@ -246,9 +246,9 @@ def test_undecodable_entry_falls_back_to_the_file(tree: Path, tmp_path: Path) ->
     cache = tmp_path / "cache"
     load_tree(tree, "p", cache=cache)
     (pack,) = cache.glob("*.pack")
-    entries = filecache._read(pack, filecache.salt())
+    entries = filecache.read_entries(pack, filecache.salt())
     key = f"region:{filecache.digest((tree / DONGGUAN).read_bytes())}"
     assert key in entries
     entries[key] = b"{not json"
-    filecache._write(pack, filecache.salt(), entries)
+    filecache.write_entries(pack, filecache.salt(), entries)
     assert _same_as_uncached(tree, cache) == _files(tree)

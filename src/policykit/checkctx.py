@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, shown_path
 from .display import breakdown_zh, value_en, value_zh
 from .model import Breakdown, Entry, Parameter, Value
 from .policyset import PolicySet, RuleKey
@@ -83,6 +83,8 @@ class Context:
     owned: dict[tuple[str, str], list[Breakdown]] = field(default_factory=dict)
     bounded: dict[str, set[str]] = field(default_factory=dict)
     acknowledged: list[Entry] = field(default_factory=list)
+    # The regions walked (`part`); None: all of them.
+    walked: frozenset[str] | None = None
 
     @staticmethod
     def of(ps: PolicySet, display: str = "") -> Context:
@@ -108,7 +110,13 @@ class Context:
         by_param = {pid: mine for pid, keys in self.by_param.items()
                     if (mine := [k for k in keys if k[0] in regions])}
         rules = {k: v for k, v in self.rules.items() if k[0] in regions}
-        return replace(self, rules=rules, by_param=by_param)
+        acknowledged = [e for e in self.acknowledged if e.region in regions]
+        return replace(self, rules=rules, by_param=by_param, acknowledged=acknowledged,
+                       walked=regions)
+
+    def walks(self, code: str) -> bool:
+        """Whether this region's own rules and record are checked here (see `part`)."""
+        return self.walked is None or code in self.walked
 
     # -- lookups
     def param(self, pid: str) -> Parameter | None:
@@ -162,7 +170,7 @@ class Context:
 
     # -- rendering
     def shown(self, rel: str) -> str:
-        return rel if self.display in ("", ".") else f"{self.display.rstrip('/')}/{rel}"
+        return shown_path(self.display, rel)
 
     def line_of(self, e: Entry) -> tuple[int, int]:
         return self.ps.locate(e.file, e.value_pointer())

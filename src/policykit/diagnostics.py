@@ -44,6 +44,11 @@ class Diagnostic:
         }
 
 
+def shown_path(display: str, rel: str) -> str:
+    """A file as messages name it: its path under the policy folder as the user typed it."""
+    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"
+
+
 def is_fatal(d: Diagnostic, strict: bool) -> bool:
     if d.acknowledged is not None:
         return False

@@ -29,6 +29,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import shown_path
 from .model import (
     IN_FORCE_STATUSES,
     Breakdown,
@@ -176,9 +177,6 @@ def _escape_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _join(display: str, rel: str) -> str:
-    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"
-
 
 class _Locator:
     """File and line of model objects on one side, for the change list."""
@@ -192,7 +190,7 @@ class _Locator:
         if not file:
             return None
         line, col = self.ps.locate(file, pointer)
-        return Location(_join(self.display, file), line, col)
+        return Location(shown_path(self.display, file), line, col)
 
     def entry(self, e: Entry) -> Location | None:
         return self.at(e.file, e.pointer)

@@ -99,7 +99,7 @@ class Pack:
             return cls(None, s)
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
         path = directory / f"{name}.pack"
-        return cls(path, s, _read(path, s))
+        return cls(path, s, read_entries(path, s))
 
     @property
     def enabled(self) -> bool:
@@ -131,12 +131,13 @@ class Pack:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write(self.path, self.salt, self.used)
+            write_entries(self.path, self.salt, self.used)
         except OSError:
             pass  # an unwritable cache only costs speed
 
 
-def _read(path: Path, s: bytes) -> dict[str, bytes]:
+def read_entries(path: Path, s: bytes) -> dict[str, bytes]:
+    """A pack's entries; empty when it is missing, truncated, corrupt or salted otherwise."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -166,7 +167,8 @@ def _read(path: Path, s: bytes) -> dict[str, bytes]:
     return out
 
 
-def _write(path: Path, s: bytes, entries: dict[str, bytes]) -> None:
+def write_entries(path: Path, s: bytes, entries: dict[str, bytes]) -> None:
+    """Write a pack atomically (a temporary file renamed in)."""
     parts: list[bytes] = []
     for key in sorted(entries):
         k = key.encode()

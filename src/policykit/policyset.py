@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .model import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
 from .timeline import Resolved, Track, breakdown_fallbacks, resolve_on
@@ -79,6 +79,39 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
             breaks.append(intern(d))
             answers.append(answer)
     return (len(breaks) + 1, *breaks, None, *answers)
+
+
+class Linked(Protocol):
+    """What inheritance needs of a region."""
+
+    @property
+    def parent(self) -> str | None: ...
+
+    @property
+    def pooling_region(self) -> str | None: ...
+
+
+def inheritance_chain(code: str, regions: Mapping[str, Linked]) -> tuple[str, ...]:
+    """Where a region's rules come from, nearest first: itself, its pooling region,
+    its parents, the nation (those of them that exist)."""
+    out: list[str] = []
+
+    def add(c: str | None) -> None:
+        if c is not None and c not in out and c in regions:
+            out.append(c)
+
+    add(code)
+    region = regions.get(code)
+    if region is not None:
+        add(region.pooling_region)
+        seen = {code}
+        cur = region.parent
+        while cur is not None and cur not in seen and cur in regions:
+            seen.add(cur)
+            add(cur)
+            cur = regions[cur].parent
+    add(NATIONAL)
+    return tuple(out)
 
 
 def _plain(track: Track) -> bool:
@@ -173,28 +206,9 @@ class PolicySet:
         """Where a region's rules come from, nearest first: itself, its pooling
         region, its parents, the nation."""
         cached = self._chains.get(code)
-        if cached is not None:
-            return cached
-        out: list[str] = []
-
-        def add(c: str | None) -> None:
-            if c is not None and c not in out and c in self.regions:
-                out.append(c)
-
-        add(code)
-        region = self.regions.get(code)
-        if region is not None:
-            add(region.pooling_region)
-            seen = {code}
-            cur = region.parent
-            while cur is not None and cur not in seen and cur in self.regions:
-                seen.add(cur)
-                add(cur)
-                cur = self.regions[cur].parent
-        add(NATIONAL)
-        chain = tuple(out)
-        self._chains[code] = chain
-        return chain
+        if cached is None:
+            cached = self._chains[code] = inheritance_chain(code, self.regions)
+        return cached
 
     def ancestors(self, code: str) -> tuple[str, ...]:
         return self.chain(code)[1:]
