@@ -818,6 +818,8 @@ def r19_region_codes(rep: Reporter) -> Diags:
     ctx = rep.ctx
     regions = ctx.ps.regions
     for code, r in regions.items():
+        if not ctx.walks(code):
+            continue
         for ptr, zh, en in _code_problems(code, r.level, r.parent):
             yield rep.at_file(r.file, ptr, f"地区 {code}（{r.name.zh}）：{zh}", f"region {code}: {en}")
         if r.pooling_region is not None and r.pooling_region != code:

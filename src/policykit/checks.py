@@ -12,7 +12,8 @@ acknowledgement is shown in the report and the warning is no longer fatal under
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -225,10 +226,10 @@ def _meta(code: str, file: str, line: int, col: int, pointer: str, zh: str, en: 
 # each walks the rules of its own part of the regions. The parts are whole groups of
 # regions linked by inheritance (in practice: provinces), so a value, the values it is
 # compared with and the value tables they need stay in one process, and a finding about
-# two values is made in one part only. Rules that look at the set as a whole (the
-# catalogue, the region list, the sources) run once, over everything.
+# two values is made in one part only. Rules that look at the catalogue or the sources
+# as a whole run once. Every other finding is in the file of the region walked.
 PARALLEL_MIN_RULES = 5_000
-_WHOLE_SET_RULES = frozenset({"R14", "R19", "R24"})
+_WHOLE_SET_RULES = frozenset({"R14", "R24"})  # the catalogue; the sources
 
 
 def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
@@ -276,11 +277,7 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
     in file and line order)."""
     from .forked import can_fork, forked
 
-    # The rules allocate many short-lived objects and create no reference cycles; with
-    # the whole policy set alive, cyclic GC passes would cost a third of the run.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_off():
         ctx = Context.of(ps, display)
         if parallel is None:
             parallel = len(ps.rules) >= PARALLEL_MIN_RULES and can_fork()
@@ -305,8 +302,30 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
         if sources is not None:
             out.extend(_guarded(ctx, "S1", lambda: check_quotes_in_sources(ctx, sources)))
         return acknowledge(ctx, out)
+
+
+def run_regions(ps: PolicySet, display: str, regions: frozenset[str]) -> list[Diagnostic]:
+    """What `run` finds walking these regions' own rules and records (every rule but
+    the whole-set ones), acknowledgements of their values applied: the findings
+    `run` reports in these regions' files. `ps` need hold only these regions and
+    the regions they inherit from (`incremental`)."""
+    with _gc_off():
+        part = Context.of(ps, display).part(regions)
+        found = [d for rule in RULES if rule.id not in _WHOLE_SET_RULES
+                 for d in sorted(_run_rule(part, rule), key=Diagnostic.sort_key)]
+        return acknowledge(part, found)
+
+
+@contextmanager
+def _gc_off() -> Iterator[None]:
+    """The rules allocate many short-lived objects and create no reference cycles; with
+    the whole policy set alive, cyclic GC passes would cost a third of the run."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        if gc_was_enabled:
+        if was:
             gc.enable()
 
 

@@ -72,9 +72,13 @@ def add_load_args(p: argparse.ArgumentParser) -> None:
                    help="worker processes for parsing (default: one per core for many files)")
 
 
-def load_root(root: Path, shown: str, args: argparse.Namespace) -> LoadResult:
+def check_load_args(args: argparse.Namespace) -> None:
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         raise UsageError("--jobs 必须至少为 1", "--jobs must be at least 1")
+
+
+def load_root(root: Path, shown: str, args: argparse.Namespace) -> LoadResult:
+    check_load_args(args)
     result = load_tree(root, shown, exact=getattr(args, "exact", False),
                        cache=not getattr(args, "no_cache", False),
                        jobs=getattr(args, "jobs", None),
@@ -103,10 +107,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not checks.sources_supported():
             raise UsageError("--sources 需要 opencc-python-reimplemented（pip install 'policykit[extract]'）",
                              "--sources needs opencc-python-reimplemented (pip install 'policykit[extract]')")
-    result = load_for_cli(args)
+    root, shown = _root(args.root)
+    check_load_args(args)
+    display = args.root.rstrip("/")
+    memo = None
+    if sources is None and not args.exact and not args.no_cache:
+        from .incremental import Memo
+
+        memo = Memo.open(root, shown, display)
+        again = memo.recheck(progress=show_progress(args.quiet))
+        if again is not None:
+            return emit(again[0], args.format, args.strict, again[1])
+    result = load_root(root, shown, args)
     diags = list(result.diagnostics)
     if result.policyset is not None:
-        diags.extend(checks.run(result.policyset, args.root.rstrip("/"), sources))
+        diags.extend(checks.run(result.policyset, display, sources))
+    if memo is not None:
+        memo.save(result, diags)
     return emit(diags, args.format, args.strict, result.files)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from . import codes, filecache, schema
-from .diagnostics import Diagnostic, sort_diagnostics
+from .diagnostics import Diagnostic, shown_path, sort_diagnostics
 from .model import (
     NATIONAL,
     VALUE_KINDS,
@@ -73,6 +73,8 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     cached: int = 0  # files taken from the content cache instead of being parsed
+    # sha256 of each file's bytes as read (with the cache on; for the check memo)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -105,7 +107,7 @@ def discover(root: Path, display: str) -> tuple[list[str], list[Diagnostic]]:
             if path.is_symlink():
                 target = path.resolve()
                 if not target.is_relative_to(real_root):
-                    diags.append(codes.make("E_SYMLINK", _join(display, rel), "",
+                    diags.append(codes.make("E_SYMLINK", shown_path(display, rel), "",
                                             target=str(os.readlink(path))).at(1, 1))
                     continue
                 if not target.is_file():
@@ -114,9 +116,6 @@ def discover(root: Path, display: str) -> tuple[list[str], list[Diagnostic]]:
                 found.append(rel)
     return found, diags
 
-
-def _join(display: str, rel: str) -> str:
-    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"
 
 
 def _located(diags: Iterable[Diagnostic], positions: dict[str, tuple[int, int]]) -> list[Diagnostic]:
@@ -137,7 +136,7 @@ def load_file(root: Path, rel: str, display: str = "", exact: bool = False) -> F
 def _load(root: Path, rel: str, display: str,
           exact: bool) -> tuple[FileResult, bytes | None]:
     """load_file, plus the raw bytes when the file could be read."""
-    shown = _join(display, rel)
+    shown = shown_path(display, rel)
     kind = KINDS.get(Path(rel).name)
     if kind is None:
         return FileResult(rel, None, None,
@@ -206,7 +205,7 @@ class _Builder:
         self._positions: dict[str, dict[str, tuple[int, int]]] = {}
 
     def shown(self, rel: str) -> str:
-        return _join(self.display, rel)
+        return shown_path(self.display, rel)
 
     def add(self, diag_code: str, rel: str, pointer: str, /, **params: object) -> None:
         self.diags.append(codes.make(diag_code, self.shown(rel), pointer, **params))
@@ -475,7 +474,7 @@ def _jobs(requested: int | None, todo: int) -> int:
 
 
 def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: filecache.Pack,
-              jobs: int | None, bar: Progress) -> list[FileResult]:
+              jobs: int | None, bar: Progress, digests: dict[str, str]) -> list[FileResult]:
     results: dict[str, FileResult] = {}
     todo: list[str] = []
     for rel in rels:
@@ -487,7 +486,8 @@ def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: fileca
             path = root / rel
             if path.stat().st_size > MAX_BYTES:
                 raise OSError("too large")  # diagnosed by _load
-            blob = pack.get(kind, filecache.digest(path.read_bytes()))
+            digests[rel] = filecache.digest(path.read_bytes())
+            blob = pack.get(kind, digests[rel])
         except OSError:
             blob = None
         if blob is None:
@@ -505,6 +505,8 @@ def _load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: fileca
             loaded.append(_load_one(root, rel, shown, exact, pack.enabled))
             bar.advance()
     for rel, (fr, blob, sha) in zip(todo, loaded, strict=True):
+        if sha is not None:
+            digests[rel] = sha
         if blob is not None:
             if fr.data is None:
                 fr = FileResult(fr.rel, fr.kind, None, fr.diagnostics, blob)
@@ -528,28 +530,36 @@ def _parallel(root: Path, shown: str, rels: list[str], n: int, bar: Progress) ->
 
 def load_tree(root: Path | str, display: str | None = None, exact: bool = False, *,
               cache: bool | Path = False, jobs: int | None = None,
-              progress: bool = False, gc_freeze: bool = False) -> LoadResult:
+              progress: bool = False, gc_freeze: bool = False,
+              only: frozenset[str] | None = None) -> LoadResult:
     """Load every file under root; never raises for bad data.
 
     cache: True uses the default cache folder (`filecache.cache_dir()`), a Path
     that folder, False none. jobs: worker processes for parsing (default: one
     per core when there are many files to parse). progress: draw a progress bar
     on stderr (callers pass True only for a terminal). gc_freeze: see `_gc_paused`.
+    only: load just these files (relative paths; the check memo's partial loads),
+    leaving the cache as it was.
     """
     root = Path(root)
     shown = str(root) if display is None else display
     rels, extra = discover(root, shown)
+    if only is not None:
+        rels = [rel for rel in rels if rel in only]
     if cache is False or exact:
         pack = filecache.Pack(None, b"")
     else:
         pack = filecache.Pack.open(root, None if cache is True else cache)
     bar = Progress("读取 loading", len(rels), progress)
+    digests: dict[str, str] = {}
     with _gc_paused(gc_freeze):
-        results = _load_all(root, shown, rels, exact, pack, jobs, bar)
+        results = _load_all(root, shown, rels, exact, pack, jobs, bar, digests)
         bar.done()
         result = build(root, shown, results, extra)
-    pack.save()
+    if only is None:  # a pack holds what the last full load used
+        pack.save()
     result.cached = pack.hits
+    result.digests = digests
     return result
 
 

@@ -1,0 +1,167 @@
+"""Warm `check`: after an edit, check again only what the edit can change.
+
+A full `check` leaves a memo beside the content cache (one per policy folder): the
+sha256 of every file, every region file's header (code, level, parent, pooling
+region) and every finding. The next `check` hashes the files and compares:
+
+* nothing changed: the memo's findings are the answer;
+* only region files changed, with the same headers, and the last full run found no
+  loading problem: the edited regions, and every region that inherits from one of
+  them (its chain holds an edited region), are checked again. Only those regions,
+  the regions they inherit from, the catalogue and the sources are loaded; every
+  finding in the other files is the memo's. A region's findings depend only on its
+  own file and its chain (the rules walk a region's own values and what it
+  inherits: `checks.run_regions`), which is why this gives what a full run gives;
+  the tests compare the two after many kinds of edits;
+* anything else (the catalogue, the sources, a file added, removed or renamed, a
+  region's header, a file with problems, different code or options), or an edit
+  that most regions inherit from (the nation's file): a full check.
+
+The memo is an accelerator like the content cache: stored with a salt made of the
+content cache's salt, a digest of policykit's own code and the paths shown in
+messages; a corrupt or foreign memo is ignored; any error reading or writing it is
+silent. `--no-cache`, `--exact` and `--sources` always run in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import checks, filecache
+from .diagnostics import Diagnostic, shown_path
+from .model import code_str
+from .policyset import inheritance_chain
+from .repository import KINDS, LoadResult, discover, load_file, load_tree
+
+_KEY = "memo"
+
+
+@dataclass(frozen=True)
+class Header:
+    """What other regions' findings depend on in a region file besides its values."""
+
+    code: str
+    level: str
+    parent: str | None
+    pooling_region: str | None
+
+    @staticmethod
+    def of(data: dict[str, Any]) -> Header:
+        raw = data["region"]
+        return Header(code_str(raw["code"]), raw["level"],
+                      None if raw.get("parent") is None else code_str(raw["parent"]),
+                      None if raw.get("pooling_region") is None
+                      else code_str(raw["pooling_region"]))
+
+
+def _salt(shown: str, display: str) -> bytes:
+    h = hashlib.sha256(filecache.salt())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(f"\0{shown}\0{display}".encode())
+    return h.digest()
+
+
+@dataclass
+class Memo:
+    """The memo of one policy folder; `path` None when the cache is off."""
+
+    root: Path
+    shown: str  # how the loader names files in messages
+    display: str  # how the checks name them
+    path: Path | None
+
+    @classmethod
+    def open(cls, root: Path, shown: str, display: str) -> Memo:
+        directory = filecache.cache_dir()
+        if directory is None:
+            return cls(root, shown, display, None)
+        name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
+        return cls(root, shown, display, directory / f"{name}.check")
+
+    def _read(self) -> dict[str, Any] | None:
+        if self.path is None:
+            return None
+        blob = filecache.read_entries(self.path, _salt(self.shown, self.display)).get(_KEY)
+        try:
+            memo = orjson.loads(blob) if blob is not None else None
+        except orjson.JSONDecodeError:
+            return None
+        return memo if isinstance(memo, dict) else None
+
+    def save(self, result: LoadResult, diags: list[Diagnostic]) -> None:
+        """Keep a full run's outcome, when it can serve the next run: every file read
+        with its digest and no loading problem, no rule that failed."""
+        ps = result.policyset
+        if (self.path is None or ps is None or result.diagnostics
+                or len(result.digests) != result.files
+                or any(d.code == "E_CHECK_FAILED" for d in diags)):
+            return
+        headers = {r.file: [r.code, r.level, r.parent, r.pooling_region]
+                   for r in ps.regions.values()}
+        self._write(result.digests, headers, diags)
+
+    def _write(self, digests: dict[str, str], headers: dict[str, list[str | None]],
+               diags: list[Diagnostic]) -> None:
+        assert self.path is not None
+        blob = orjson.dumps({"files": digests, "regions": headers,
+                             "diags": [d.to_json() for d in diags]},
+                            option=orjson.OPT_SORT_KEYS)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            filecache.write_entries(self.path, _salt(self.shown, self.display), {_KEY: blob})
+        except OSError:
+            pass  # an unwritable cache only costs speed
+
+    def recheck(self, progress: bool = False) -> tuple[list[Diagnostic], int] | None:
+        """The findings of a full `check` and the number of files, from the memo and
+        a check of what changed; None when a full check is needed."""
+        memo = self._read()
+        if memo is None:
+            return None
+        rels, problems = discover(self.root, self.shown)
+        if problems or sorted(rels) != sorted(memo["files"]):
+            return None
+        digests: dict[str, str] = {}
+        for rel in rels:
+            try:
+                digests[rel] = filecache.digest((self.root / rel).read_bytes())
+            except OSError:
+                return None
+        old = [Diagnostic(**d) for d in memo["diags"]]
+        changed = [rel for rel in rels if digests[rel] != memo["files"][rel]]
+        if not changed:
+            return old, len(rels)
+        headers = {rel: Header(*h) for rel, h in memo["regions"].items()}
+        for rel in changed:
+            if KINDS.get(Path(rel).name) != "region" or rel not in headers:
+                return None
+            fr = load_file(self.root, rel, self.shown)
+            if fr.diagnostics or fr.data is None or Header.of(fr.data) != headers[rel]:
+                return None
+        by_code = {h.code: h for h in headers.values()}
+        edited = {headers[rel].code for rel in changed}
+        chains = {code: inheritance_chain(code, by_code) for code in by_code}
+        again = frozenset(code for code, chain in chains.items() if edited.intersection(chain))
+        if len(again) > len(by_code) // 2:
+            return None  # most of the set (the nation's file): the full check is faster
+        needed = {code for code in again for code in chains[code]}
+        only = frozenset(rel for rel in rels
+                         if rel not in headers or headers[rel].code in needed)
+        result = load_tree(self.root, self.shown, cache=True, progress=progress,
+                           gc_freeze=True, only=only)
+        if result.policyset is None or result.diagnostics:
+            return None
+        fresh = checks.run_regions(result.policyset, self.display, again)
+        files_again = {shown_path(self.display, rel) for rel, h in headers.items() if h.code in again}
+        diags = [d for d in old if d.file not in files_again] + fresh
+        if not any(d.code == "E_CHECK_FAILED" for d in fresh):
+            self._write(digests, {rel: [h.code, h.level, h.parent, h.pooling_region]
+                                  for rel, h in headers.items()}, diags)
+        return diags, len(rels)
+

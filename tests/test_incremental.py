@@ -1,0 +1,147 @@
+"""A warm `check` (the memo of the last run, and a check of only what an edit can
+change) reports exactly what a full check reports, after many kinds of edits, and
+takes the short way when it should."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from policykit import checks
+from policykit.diagnostics import Diagnostic, sort_diagnostics
+from policykit.incremental import Memo
+from policykit.repository import load_tree
+from test_checks_data import DONGGUAN, GUANGDONG, QINGYUAN, copy_policies, set_value_after
+
+DIBAO = "parameter: assistance.ratio\n    breakdown: {assistance_category: dibao}"
+LEVEL1 = "parameter: resident.inpatient.ratio\n    breakdown: {hospital_level: level1}"
+CHENXI = "regions/430000-湖南省/431200-怀化市/431223-辰溪县/region.yaml"
+
+
+def full(root: Path) -> list[Diagnostic]:
+    """What a check from scratch finds (no cache, no memo)."""
+    result = load_tree(root, "p")
+    assert result.policyset is not None
+    return sort_diagnostics([*result.diagnostics, *checks.run(result.policyset, "p")])
+
+
+def first_run(root: Path, memo: Memo) -> None:
+    """A full check through the CLI's path, which leaves the memo."""
+    assert memo.recheck() is None  # nothing remembered yet
+    result = load_tree(root, "p", cache=True)
+    assert result.policyset is not None
+    memo.save(result, [*result.diagnostics, *checks.run(result.policyset, "p")])
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_policies(tmp_path)
+
+
+def test_edits_rechecked_in_part_equal_a_full_check(root: Path) -> None:
+    memo = Memo.open(root, "p", "p")
+    first_run(root, memo)
+    steps = [
+        ("nothing changed", lambda: None),
+        ("a comment", lambda: append(root / DONGGUAN, "# 注释\n")),
+        ("东莞 below the 广东 floor",
+         lambda: set_value_after(root / DONGGUAN, DIBAO, "ratio", "0.60")),
+        ("广东's floor above its cities'",
+         lambda: set_value_after(root / GUANGDONG, DIBAO, "ratio", "0.95")),
+        ("清远's hospital levels out of order",
+         lambda: set_value_after(root / QINGYUAN, LEVEL1, "ratio", "0.5")),
+        ("广东's floor back", lambda: set_value_after(root / GUANGDONG, DIBAO, "ratio", "0.7")),
+        ("东莞 back", lambda: set_value_after(root / DONGGUAN, DIBAO, "ratio", "0.9")),
+        ("辰溪县's acknowledged warning no longer fires",
+         lambda: replace_in(root / CHENXI, "duration: {value: 90,", "duration: {value: 100,")),
+        ("and fires again", lambda: replace_in(root / CHENXI, "{value: 100,", "{value: 90,")),
+    ]
+    findings_seen = 0
+    for what, edit in steps:
+        edit()
+        again = memo.recheck()
+        assert again is not None, what
+        diags, files = again
+        expected = full(root)
+        assert sort_diagnostics(diags) == expected, what
+        assert files == len(list(root.rglob("*.yaml")))
+        findings_seen += bool(expected)
+    assert findings_seen >= 3  # the comparisons covered sets with findings
+
+
+@pytest.mark.parametrize("change", ["header", "sources", "catalogue", "new file", "bad file"])
+def test_other_changes_need_a_full_check(root: Path, change: str) -> None:
+    memo = Memo.open(root, "p", "p")
+    first_run(root, memo)
+    if change == "header":
+        replace_in(root / CHENXI, 'pooling_region: "431200"', 'pooling_region: "431223"')
+    elif change == "sources":
+        append(root / "sources.yaml", "# 注释\n")
+    elif change == "catalogue":
+        append(root / "catalogue.yaml", "# 注释\n")
+    elif change == "new file":
+        shutil.copytree(root / "regions/440000-广东省/441900-东莞市",
+                        root / "regions/440000-广东省/441901-新区")
+    else:
+        append(root / DONGGUAN, "rules: [\n")
+    assert memo.recheck() is None
+
+
+def test_memo_is_ignored_when_corrupt_or_from_other_code(root: Path) -> None:
+    memo = Memo.open(root, "p", "p")
+    first_run(root, memo)
+    assert memo.recheck() is not None
+    assert Memo.open(root, "p", "other/p").recheck() is None  # messages name files otherwise
+    assert memo.path is not None
+    raw = bytearray(memo.path.read_bytes())
+    raw[-3] ^= 0xFF
+    memo.path.write_bytes(bytes(raw))
+    assert memo.recheck() is None
+
+
+def test_cli_warm_check_prints_what_a_full_check_prints(root: Path) -> None:
+    cwd = root.parent
+    first = run_cli("check", "policies", "--format", "json", cwd=cwd)
+    assert first.returncode == 0, first.stdout
+    set_value_after(root / DONGGUAN, DIBAO, "ratio", "0.60")
+    warm = run_cli("check", "policies", "--format", "json", cwd=cwd)
+    cold = run_cli("check", "policies", "--format", "json", "--no-cache", cwd=cwd)
+    assert warm.returncode == cold.returncode == 1
+    assert warm.stdout == cold.stdout
+    assert any(d["code"] == "R6" for d in json.loads(warm.stdout)["diagnostics"])
+
+
+def test_synthetic_corpus_edits(tmp_path: Path) -> None:
+    """On a generated corpus (three provinces), an edit in a county and one in a
+    prefecture, each breaking a floor, found exactly as a full check finds them."""
+    root = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "300",
+                    "--out", str(root)], check=True, capture_output=True)
+    memo = Memo.open(root, "p", "p")
+    first_run(root, memo)
+    counties = sorted(p for p in root.rglob("region.yaml") if len(p.relative_to(root).parts) == 5)
+    prefectures = sorted(p for p in root.rglob("region.yaml")
+                         if len(p.relative_to(root).parts) == 4)
+    for path in (counties[7], prefectures[3]):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("ratio: 0.", "ratio: 0.0", 3), encoding="utf-8")
+        again = memo.recheck()
+        assert again is not None
+        assert sort_diagnostics(again[0]) == full(root)
