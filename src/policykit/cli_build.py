@@ -29,7 +29,7 @@ from .codes import CODES
 from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from .policyset import PolicySet
 from .progress import Progress, show_progress
-from .publish import export_all
+from .publish import exporting
 from .site import Download, SiteInput, generate
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
@@ -178,9 +178,8 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     times. A failed build may leave `work` updated, never `out`.
 
     The download tables are written by a forked child while this process writes the
-    JSON API (`publish.export_all`: by default when there are many values and more
-    than one core).
-    Same files either way."""
+    JSON API and the pages (`publish.exporting`: by default when there are many values
+    and more than one core). Same files either way."""
     from .mkdocs_build import build, prune, sync_tree, write_docs
     from .tables import DOWNLOADS_DIR  # pandas: imported only to build
 
@@ -191,23 +190,29 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
         fresh = Path(tmp) / "docs"
         step(BUILD_STEPS[0])
-        files = export_all(ps, fresh, as_of, site_url, commit, parallel=parallel)
-        downloads = [Download(p.relative_to(fresh).as_posix(), p.stat().st_size)
-                     for p in sorted((fresh / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
-        inp = SiteInput(
-            as_of=as_of, site_url=site_url, changes=ps.changes(),
-            handwritten=read_pages(site_src / "pages"), rules=checks.RULES,
-            codes=list(CODES.values()),
-            format_guide=format_guide.read_text(encoding="utf-8")
-            if format_guide.is_file() else None,
-            downloads=downloads, api_examples=api_examples(ps, fresh))
-        docs = fresh if work is None else work
-        if work is not None:
-            work.mkdir(parents=True, exist_ok=True)
-            (work / WORK_MARK).touch()
-        # Pages go to disk as they are generated (never all in memory at once).
-        step(BUILD_STEPS[1])
-        content = generate(ps, inp, docs)
+        with exporting(ps, fresh, as_of, site_url, commit, parallel=parallel) as written:
+
+            def downloads() -> list[Download]:
+                written()  # the tables child is done
+                return [Download(p.relative_to(fresh).as_posix(), p.stat().st_size)
+                        for p in sorted((fresh / DOWNLOADS_DIR).rglob("*")) if p.is_file()]
+
+            inp = SiteInput(
+                as_of=as_of, site_url=site_url, changes=ps.changes(),
+                handwritten=read_pages(site_src / "pages"), rules=checks.RULES,
+                codes=list(CODES.values()),
+                format_guide=format_guide.read_text(encoding="utf-8")
+                if format_guide.is_file() else None,
+                downloads=downloads, api_examples=api_examples(ps, fresh))
+            docs = fresh if work is None else work
+            if work is not None:
+                work.mkdir(parents=True, exist_ok=True)
+                (work / WORK_MARK).touch()
+            # Pages go to disk as they are generated (never all in memory at once), while
+            # the tables child may still be writing the downloads.
+            step(BUILD_STEPS[1])
+            content = generate(ps, inp, docs)
+            files = written()
         kept = write_docs(content, docs, site_src / "assets")
         if work is not None:
             kept += sync_tree(fresh, work)          # the API and downloads

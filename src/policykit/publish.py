@@ -1,12 +1,15 @@
 """The JSON API and the download tables, written side by side.
 
 For a large policy set the tables (pandas, ~20 s at 3,000 regions) are written by a
-forked child while this process writes the JSON API (`forked`): the same files
-either way, in about half the time on two cores.
+forked child while this process writes the JSON API (`forked`) and then, in a build,
+the site's pages (`exporting`): the same files either way, in about half the time on
+two cores.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .export import export_api
@@ -21,10 +24,22 @@ def export_all(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str 
     """Write out/api/v1/ and (with `tables`) out/downloads/; the number of files."""
     if not tables:
         return export_api(ps, out, as_of, base_url, commit)
+    with exporting(ps, out, as_of, base_url, commit, parallel=parallel) as written:
+        return written()
+
+
+@contextmanager
+def exporting(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
+              *, parallel: bool | None = None) -> Iterator[Callable[[], int]]:
+    """`export_all`, handing back control once the JSON API is written while the child
+    may still be writing the tables: the block can do other work meanwhile (the site's
+    pages). The callable waits for the tables and returns the number of files; it is
+    called on leaving the block if the block did not."""
     from .tables import export_tables  # pandas: imported only when tables are written
 
     if parallel is None:
         parallel = sum(len(v) for v in ps.rules.values()) >= PARALLEL_MIN_VALUES
-    with forked(lambda: export_tables(ps, out, as_of, commit), parallel) as written:
+    with forked(lambda: export_tables(ps, out, as_of, commit), parallel) as tables:
         n = export_api(ps, out, as_of, base_url, commit)
-        return n + written()
+        yield lambda: n + tables()
+        tables()

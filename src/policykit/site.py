@@ -20,7 +20,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -103,7 +103,8 @@ class SiteInput:
     rules: Sequence[Any] = ()                    # checks.RULES (id, severity, titles, rationale)
     codes: Sequence[Any] = ()                    # codes.CODES values
     format_guide: str | None = None              # docs/format.md
-    downloads: Sequence[Download] = ()
+    # The download files, or a call giving them (waits until they are written).
+    downloads: Sequence[Download] | Callable[[], Sequence[Download]] = ()
     api_examples: Mapping[str, str] = field(default_factory=dict)  # api path → excerpt
 
 
@@ -1197,10 +1198,12 @@ class _Site:
                     parts["api-examples"] if path == "api.md" else "") + "\n"
 
     def downloads_html(self) -> str:
-        if not self.inp.downloads:
+        given = self.inp.downloads
+        downloads = given() if callable(given) else given
+        if not downloads:
             return '<p class="pk-empty">本次构建没有生成下载文件。</p>'
         rows = []
-        for d in sorted(self.inp.downloads, key=lambda d: d.path):
+        for d in sorted(downloads, key=lambda d: d.path):
             kind = d.path.rsplit(".", 1)[-1].upper()
             rows.append(f'<tr><td data-label="文件"><a href="{file_url("downloads.md", d.path)}">'
                         f"{esc(d.path)}</a></td><td data-label=\"格式\">{esc(kind)}</td>"
