@@ -145,3 +145,29 @@ def test_partition_keeps_inheritance_links_in_one_part(tmp_path: Path) -> None:
     assert min(rules) > 0.3 * sum(rules), rules
     alone = checks.run(ps, "c", parallel=False)
     assert checks.run(ps, "c", parallel=True) == alone
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(tmp_path: Path,
+                                                                parallel: bool) -> None:
+    """A page mkdocs cannot render (its template does not exist) fails the build with
+    SiteBuildError whichever process renders it, leaves no output and no child behind."""
+    import shutil
+
+    import policykit
+    from policykit.cli_build import build_site
+    from policykit.mkdocs_build import SiteBuildError
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "site_src", tmp_path / "site_src")
+    for name in ("broken1.md", "broken2.md"):  # neighbours: one page for each process
+        (tmp_path / "site_src" / "pages" / name).write_text(
+            "---\ntemplate: no-such-template.html\n---\n# 坏页面\n", encoding="utf-8")
+    ps = policykit.load(POLICIES)
+    with pytest.raises(SiteBuildError, match="no-such-template"):
+        build_site(ps, out=tmp_path / "out", config_file=tmp_path / "mkdocs.yml",
+                   as_of="2025-06-30", site_url="http://127.0.0.1:8000/", commit=None,
+                   parallel=parallel)
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left running or unreaped

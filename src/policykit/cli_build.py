@@ -179,7 +179,8 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
 
     The download tables are written by a forked child while this process writes the
     JSON API and the pages (`publish.exporting`: by default when there are many values
-    and more than one core). Same files either way."""
+    and more than one core), and mkdocs renders the pages in two processes
+    (`mkdocs_build.build`: by default for many pages). Same files either way."""
     from .mkdocs_build import build, prune, sync_tree, write_docs
     from .tables import DOWNLOADS_DIR  # pandas: imported only to build
 
@@ -220,7 +221,7 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
         step(BUILD_STEPS[2])
         with atomic_output(out) as staging:
             log = build(content, config_file=config_file, docs_dir=docs, site_dir=staging,
-                        site_url=site_url)
+                        site_url=site_url, parallel=parallel)
             if work is not None:
                 keep_mtimes(staging, out)
     pages = sum(1 for p in content.files if p.endswith(".md"))

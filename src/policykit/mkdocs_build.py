@@ -13,6 +13,7 @@ from __future__ import annotations
 import filecmp
 import logging
 import os
+import pickle
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .forked import can_fork
 from .site import NavItem, SiteContent, WrittenFiles, write_if_changed
 
 
@@ -110,7 +112,7 @@ _ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"|<a\s[^>]*?\bname="([^"]*)"'
 #: An excluded block as `policykit.site` writes it (a <section>, none nested).
 _UNSEARCHED = re.compile(r'<section(?: [^>]*)? data-search-exclude="true"[^>]*>')
 #: HTML blocks longer than this bypass Python-Markdown (see _scale_plugin).
-RAW_MIN = 2000
+RAW_MIN = 100
 
 
 def _scale_plugin() -> Any:
@@ -210,6 +212,107 @@ def _unsearched(block: str) -> bool:
             and block.count("<section") == 1)
 
 
+#: From this many pages on, two processes render them (`_Split`), where fork exists.
+PARALLEL_MIN_PAGES = 400
+
+
+class _Split:
+    """mkdocs renders the pages one by one after reading them all (`_build_page`: the
+    theme template, the search plugin's entries, the file write). With a `_Split`, a
+    child forked at the first page renders every other page while this process renders
+    the rest; the child then sends back its pages' search entries and any warnings it
+    logged, which `join` (before the search index is written) puts in page order and
+    logs here, so the site, its search index and strict mode are as in one process.
+    """
+
+    def __init__(self, collect: _Collect) -> None:
+        self.collect = collect
+        self.order: dict[int, int] = {}         # id(page) → position
+        self.mine = 0                            # 0: this process, 1: the child
+        self.last = -1                           # the child's last page
+        self.entries: dict[int, list[Any]] = {}  # position → search entries
+        self.pid = 0
+        self.send = self.receive = -1           # the pipe's ends
+        self.logged = 0                          # messages logged before the fork
+        self.search: Any = None
+
+    def wrap(self, build_page: Any, plugins: Any) -> Any:
+        # The plugin, not its index: the plugin makes its index when the build starts.
+        self.search = plugins.get("material/search") or plugins.get("search")
+
+        def wrapped(page: Any, config: Any, doc_files: Any, *args: Any, **kwargs: Any) -> None:
+            if not self.order:
+                self._fork([f.page for f in doc_files])
+            i = self.order[id(page)]
+            if i % 2 != self.mine:
+                return
+            before = len(self.search.search_index.entries) if self.search is not None else 0
+            try:
+                build_page(page, config, doc_files, *args, **kwargs)
+            except BaseException as exc:
+                if self.mine:
+                    self._send(("error", f"{type(exc).__name__}: {exc}"))
+                raise
+            if self.search is not None:
+                self.entries[i] = self.search.search_index.entries[before:]
+            if self.mine and i == self.last:
+                self._send(("ok", self.entries, self.collect.messages[self.logged:]))
+
+        return wrapped
+
+    def _fork(self, pages: list[Any]) -> None:
+        self.order = {id(page): i for i, page in enumerate(pages)}
+        self.last = len(pages) - 1 if len(pages) % 2 == 0 else len(pages) - 2
+        self.logged = len(self.collect.messages)
+        receive, self.send = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(receive)
+            self.mine = 1
+            if self.last < 0:
+                self._send(("ok", {}, []))
+        else:
+            os.close(self.send)
+            self.receive = receive
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        """The child's last act."""
+        code = 0
+        try:
+            with os.fdopen(self.send, "wb") as pipe:
+                pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+    def join(self) -> None:
+        """Wait for the child; its warnings are logged here, its search entries put in
+        page order. Raises mkdocs' Abort if it failed."""
+        from mkdocs.exceptions import Abort
+
+        if not self.pid:
+            return
+        with os.fdopen(self.receive, "rb") as pipe:
+            try:
+                message = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                message = ("error", "the page-rendering child process died")
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        if message[0] == "error":
+            raise Abort(f"Rendering pages failed: {message[1]}")
+        _, entries, warnings = message
+        log = logging.getLogger("mkdocs")
+        for line in warnings:
+            level, _, text = line.partition(": ")
+            log.log(logging.getLevelName(level), text)
+        if self.search is not None:
+            self.entries.update(entries)
+            self.search.search_index.entries = [e for i in sorted(self.entries)
+                                                for e in self.entries[i]]
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -220,11 +323,15 @@ class _Collect(logging.Handler):
 
 
 def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: Path,
-          site_url: str) -> BuildLog:
-    """Run mkdocs-material on an already written docs tree into `site_dir` (strict)."""
+          site_url: str, parallel: bool | None = None) -> BuildLog:
+    """Run mkdocs-material on an already written docs tree into `site_dir` (strict).
+    `parallel`: render the pages in two processes (`_Split`; default: for many pages
+    on more than one core). The same site either way."""
+    from jinja2 import TemplateError
     from mkdocs.commands import build as mk_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.plugins import event_priority
 
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
@@ -242,12 +349,29 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         cfg.plugins._register_event("page_context", scale._restore, "policykit-scale")
         # jieba (imported by the search plugin) logs its dictionary loading to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        if parallel is None:
+            parallel = (sum(1 for p in content.files if p.endswith(".md")) >= PARALLEL_MIN_PAGES
+                        and can_fork())
+        split = _Split(collect) if parallel else None
+        original = mk_build._build_page
+        if split is not None:
+            mk_build._build_page = split.wrap(original, cfg.plugins)
+
+            @event_priority(100)  # before the search plugin writes its index
+            def join(*, config: Any) -> None:
+                split.join()
+
+            cfg.plugins._register_event("post_build", join, "policykit-scale")
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mk_build.build(cfg)
         finally:
+            mk_build._build_page = original
+            if split is not None and split.pid:  # the build failed before join
+                os.kill(split.pid, 9)
+                os.waitpid(split.pid, 0)
             cfg.plugins.on_shutdown()
-    except (Abort, ConfigurationError) as exc:
+    except (Abort, ConfigurationError, TemplateError) as exc:
         raise SiteBuildError(str(exc), collect.messages) from exc
     finally:
         logger.removeHandler(collect)
