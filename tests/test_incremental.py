@@ -145,3 +145,17 @@ def test_synthetic_corpus_edits(tmp_path: Path) -> None:
         again = memo.recheck()
         assert again is not None
         assert sort_diagnostics(again[0]) == full(root)
+
+
+def test_findings_for_a_loaded_set_equal_a_full_check(root: Path) -> None:
+    """`build` asks the memo about the set it loaded in full: after an edit that
+    breaks a floor, the answer is a full check's; after an edit to a header, none."""
+    memo = Memo.open(root, "p", "p")
+    first_run(root, memo)
+    set_value_after(root / DONGGUAN, DIBAO, "ratio", "0.60")
+    found = memo.findings(load_tree(root, "p", cache=True))
+    assert found is not None and sort_diagnostics(found) == full(root)
+    assert any(d.code == "R6" for d in found)
+    replace_in(root / CHENXI, 'pooling_region: "431200"', 'pooling_region: "431223"')
+    assert memo.findings(load_tree(root, "p", cache=True)) is None
+    assert memo.findings(load_tree(root, "p")) is None  # no digests without the cache

@@ -26,10 +26,12 @@ from typing import Any
 from . import checks
 from .atomic import atomic_output
 from .codes import CODES
+from .diagnostics import Diagnostic
 from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from .policyset import PolicySet
 from .progress import Progress, show_progress
 from .publish import exporting
+from .repository import LoadResult
 from .site import Download, SiteInput, generate
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
@@ -229,6 +231,22 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
                        log.messages)
 
 
+def _findings(root: Path, shown: str, result: LoadResult,
+              args: argparse.Namespace) -> list[Diagnostic]:
+    """The consistency findings: from the memo `check` keeps when it can serve
+    (`policykit.incremental`), else all rules run (and the memo is kept)."""
+    from .incremental import Memo
+
+    assert result.policyset is not None
+    memo = None if args.no_cache else Memo.open(root, shown, shown)
+    found = memo.findings(result) if memo is not None else None
+    if found is None:
+        found = checks.run(result.policyset, shown)
+        if memo is not None:
+            memo.save(result, found)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     from .cli import EXIT_DATA, EXIT_OK, UsageError, _root, emit, load_root
     from .mkdocs_build import SiteBuildError
@@ -263,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
     if result.policyset is not None and result.ok:
         bar.label = "构建 building: 一致性检查 checks"
         bar.advance(0)
-        diags.extend(checks.run(result.policyset, shown))
+        diags.extend(_findings(root, shown, result, args))
         bar.done()
     status = emit(diags, "text", args.strict, result.files)
     ps = result.policyset

@@ -22,7 +22,7 @@ import datetime as dt
 import io
 import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,37 +202,54 @@ def _resolved_entries(r: Resolved) -> list[Entry]:
 
 
 def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_BASE_URL,
-                  commit: str | None = None) -> Iterator[tuple[str, Any]]:
-    """Every file of the API as (path under api/v1/, JSON data), in a fixed order."""
+                  commit: str | None = None, want: Callable[[str], bool] | None = None,
+                  ) -> Iterator[tuple[str, Any]]:
+    """Every file of the API as (path under api/v1/, JSON data), in a fixed order; with
+    `want`, only the files whose path it accepts (the others are not computed)."""
     base_url = base_url.rstrip("/") + "/"
     ctx = _Context(ps, as_of, base_url, apischema.api_root(base_url), commit)
     cat = ps.catalogue
-    in_force = {code: ps.in_force(code, as_of) for code in ps.regions}
+    wanted = want or (lambda _path: True)
     own: dict[str, list[tuple[str, Breakdown]]] = {}
-    by_parameter: dict[str, dict[str, _ParameterRows]] = {pid: {} for pid in cat.parameters}
     for code, pid, bk in ps.rules:
         own.setdefault(code, []).append((pid, bk))
-        by_parameter.setdefault(pid, {}).setdefault(code, ([], []))[0].append(bk)
-    for code, rows in in_force.items():
-        for (pid, bk), r in rows.items():
-            by_parameter.setdefault(pid, {}).setdefault(code, ([], []))[1].append((bk, r))
-
-    yield "index.json", _index(ctx, own)
-    yield "catalogue.json", {**ctx.header("catalogue"), **catalogue_to_api(cat)}
-    yield "sources.json", {**ctx.header("sources"),
-                           "sources": {k: s.to_plain() for k, s in sorted(ps.sources.items())}}
-    for code in sorted(ps.regions):
-        yield region_path(code), _region_doc(ctx, code, own.get(code, []), in_force[code])
+    regions = [(code, path) for code in sorted(ps.regions) if wanted(path := region_path(code))]
+    parameters = []
     for pid, p in cat.parameters.items():
-        doc = _parameter_doc(ctx, pid, by_parameter[pid])
-        for name in (pid, *p.aliases):  # old ids keep their URLs
-            yield parameter_path(name), doc
-    yield "changes.json", JsonList(ctx.header("changes"), "changes",
-                                   (change_to_plain(c, cat, ctx) for c in ps.changes()))
+        paths = [parameter_path(name) for name in (pid, *p.aliases)]  # old ids keep URLs
+        if any(wanted(path) for path in paths):
+            parameters.append((pid, paths))
+    in_force = {code: ps.in_force(code, as_of) for code in ps.regions} \
+        if regions or parameters else {}
+
+    if wanted("index.json"):
+        yield "index.json", _index(ctx, own)
+    if wanted("catalogue.json"):
+        yield "catalogue.json", {**ctx.header("catalogue"), **catalogue_to_api(cat)}
+    if wanted("sources.json"):
+        yield "sources.json", {**ctx.header("sources"), "sources": {
+            k: s.to_plain() for k, s in sorted(ps.sources.items())}}
+    for code, path in regions:
+        yield path, _region_doc(ctx, code, own.get(code, []), in_force[code])
+    if parameters:
+        by_parameter: dict[str, dict[str, _ParameterRows]] = {pid: {} for pid in cat.parameters}
+        for code, pid, bk in ps.rules:
+            by_parameter.setdefault(pid, {}).setdefault(code, ([], []))[0].append(bk)
+        for code, rows in in_force.items():
+            for (pid, bk), r in rows.items():
+                by_parameter.setdefault(pid, {}).setdefault(code, ([], []))[1].append((bk, r))
+        for pid, paths in parameters:
+            doc = _parameter_doc(ctx, pid, by_parameter[pid])
+            yield from ((path, doc) for path in paths if wanted(path))
+    if wanted("changes.json"):
+        yield "changes.json", JsonList(ctx.header("changes"), "changes",
+                                       (change_to_plain(c, cat, ctx) for c in ps.changes()))
     for shape, schema in apischema.schemas(base_url).items():
-        yield f"schemas/{shape}.schema.json", schema
+        if wanted(path := f"schemas/{shape}.schema.json"):
+            yield path, schema
     for name, text in schemadefs.render().items():
-        yield f"schemas/yaml/{name}", text
+        if wanted(path := f"schemas/yaml/{name}"):
+            yield path, text
 
 
 def _version() -> str:
@@ -351,12 +368,13 @@ def write_document(path: Path, data: Any) -> None:
 
 
 def export_api(ps: PolicySet, out_dir: Path | str, as_of: str,
-               base_url: str = apischema.DEFAULT_BASE_URL, commit: str | None = None) -> int:
-    """Write the API under `out_dir/api/v1/` (no staging: wrap in `atomic_output`).
-    Returns the number of files written."""
+               base_url: str = apischema.DEFAULT_BASE_URL, commit: str | None = None,
+               want: Callable[[str], bool] | None = None) -> int:
+    """Write the API (or the files `want` accepts) under `out_dir/api/v1/` (no staging:
+    wrap in `atomic_output`). Returns the number of files written."""
     root = Path(out_dir) / API_DIR
     n = 0
-    for rel, data in api_documents(ps, as_of, base_url, commit):
+    for rel, data in api_documents(ps, as_of, base_url, commit, want):
         write_document(root / rel, data)
         n += 1
     return n

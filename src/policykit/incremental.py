@@ -26,6 +26,7 @@ silent. `--no-cache`, `--exact` and `--sources` always run in full.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ import orjson
 from . import checks, filecache
 from .diagnostics import Diagnostic, shown_path
 from .model import code_str
-from .policyset import inheritance_chain
+from .policyset import PolicySet, inheritance_chain
 from .repository import KINDS, LoadResult, discover, load_file, load_tree
 
 _KEY = "memo"
@@ -133,16 +134,78 @@ class Memo:
                 digests[rel] = filecache.digest((self.root / rel).read_bytes())
             except OSError:
                 return None
+
+        def header(rel: str) -> Header | None:
+            fr = load_file(self.root, rel, self.shown)
+            return None if fr.diagnostics or fr.data is None else Header.of(fr.data)
+
+        plan = _Plan.of(memo, digests, header)
+        if plan is None:
+            return None
+        if not plan.again:
+            return plan.old, len(rels)
+        only = frozenset(rel for rel in rels
+                         if rel not in plan.headers or plan.headers[rel].code in plan.needed)
+        result = load_tree(self.root, self.shown, cache=True, progress=progress,
+                           gc_freeze=True, only=only)
+        if result.policyset is None or result.diagnostics:
+            return None
+        return self._finish(plan, digests, result.policyset), len(rels)
+
+    def findings(self, result: LoadResult) -> list[Diagnostic] | None:
+        """What `checks.run` finds on this fully loaded, problem-free set, from the memo
+        and a check of the regions an edit can change; None when the memo cannot tell."""
+        memo = self._read()
+        ps = result.policyset
+        if (memo is None or ps is None or result.diagnostics
+                or sorted(result.digests) != sorted(memo["files"])):
+            return None
+        by_file = {r.file: r for r in ps.regions.values()}
+
+        def header(rel: str) -> Header | None:
+            r = by_file.get(rel)
+            return None if r is None else Header(r.code, r.level, r.parent, r.pooling_region)
+
+        plan = _Plan.of(memo, result.digests, header)
+        if plan is None:
+            return None
+        return self._finish(plan, result.digests, ps) if plan.again else plan.old
+
+    def _finish(self, plan: _Plan, digests: dict[str, str], ps: PolicySet) -> list[Diagnostic]:
+        """Check the regions again, keep the memo's other findings, remember the result."""
+        fresh = checks.run_regions(ps, self.display, plan.again)
+        files_again = {shown_path(self.display, rel) for rel, h in plan.headers.items()
+                       if h.code in plan.again}
+        diags = [d for d in plan.old if d.file not in files_again] + fresh
+        if not any(d.code == "E_CHECK_FAILED" for d in fresh):
+            self._write(digests, {rel: [h.code, h.level, h.parent, h.pooling_region]
+                                  for rel, h in plan.headers.items()}, diags)
+        return diags
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an edit changes: the memo's findings, and the regions to check again (the
+    edited ones and those inheriting from them) with every region they inherit from."""
+
+    old: list[Diagnostic]
+    headers: dict[str, Header]
+    again: frozenset[str]
+    needed: frozenset[str]
+
+    @staticmethod
+    def of(memo: dict[str, Any], digests: dict[str, str],
+           header: Callable[[str], Header | None]) -> _Plan | None:
+        """None when only a full check can tell (see the module's docstring)."""
         old = [Diagnostic(**d) for d in memo["diags"]]
-        changed = [rel for rel in rels if digests[rel] != memo["files"][rel]]
-        if not changed:
-            return old, len(rels)
         headers = {rel: Header(*h) for rel, h in memo["regions"].items()}
+        changed = [rel for rel in sorted(digests) if digests[rel] != memo["files"].get(rel)]
+        if not changed:
+            return _Plan(old, headers, frozenset(), frozenset())
         for rel in changed:
             if KINDS.get(Path(rel).name) != "region" or rel not in headers:
                 return None
-            fr = load_file(self.root, rel, self.shown)
-            if fr.diagnostics or fr.data is None or Header.of(fr.data) != headers[rel]:
+            if header(rel) != headers[rel]:
                 return None
         by_code = {h.code: h for h in headers.values()}
         edited = {headers[rel].code for rel in changed}
@@ -150,18 +213,5 @@ class Memo:
         again = frozenset(code for code, chain in chains.items() if edited.intersection(chain))
         if len(again) > len(by_code) // 2:
             return None  # most of the set (the nation's file): the full check is faster
-        needed = {code for code in again for code in chains[code]}
-        only = frozenset(rel for rel in rels
-                         if rel not in headers or headers[rel].code in needed)
-        result = load_tree(self.root, self.shown, cache=True, progress=progress,
-                           gc_freeze=True, only=only)
-        if result.policyset is None or result.diagnostics:
-            return None
-        fresh = checks.run_regions(result.policyset, self.display, again)
-        files_again = {shown_path(self.display, rel) for rel, h in headers.items() if h.code in again}
-        diags = [d for d in old if d.file not in files_again] + fresh
-        if not any(d.code == "E_CHECK_FAILED" for d in fresh):
-            self._write(digests, {rel: [h.code, h.level, h.parent, h.pooling_region]
-                                  for rel, h in headers.items()}, diags)
-        return diags, len(rels)
-
+        needed = frozenset(code for code in again for code in chains[code])
+        return _Plan(old, headers, again, needed)

@@ -17,6 +17,7 @@ from .forked import forked
 from .policyset import PolicySet
 
 PARALLEL_MIN_VALUES = 20_000  # below this the tables take under a second: no fork
+_CHILD_DOCS = frozenset({"changes.json"})  # API files written beside the tables
 
 
 def export_all(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
@@ -39,7 +40,12 @@ def exporting(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str |
 
     if parallel is None:
         parallel = sum(len(v) for v in ps.rules.values()) >= PARALLEL_MIN_VALUES
-    with forked(lambda: export_tables(ps, out, as_of, commit), parallel) as tables:
-        n = export_api(ps, out, as_of, base_url, commit)
+    def child() -> int:  # the tables, and the change list (about as long as the pages)
+        return (export_tables(ps, out, as_of, commit)
+                + export_api(ps, out, as_of, base_url, commit, want=_CHILD_DOCS.__contains__))
+
+    with forked(child, parallel) as tables:
+        n = export_api(ps, out, as_of, base_url, commit,
+                       want=lambda path: path not in _CHILD_DOCS)
         yield lambda: n + tables()
         tables()
