@@ -641,26 +641,10 @@ class _Site:
         return named or [()]
 
     def steps(self, code: str, pid: str, bk: Breakdown) -> list[tuple[str, Resolved | None]]:
-        """The value in force for a cell as a step function: (first day, value) pairs.
-
-        The value can only change on a day some candidate entry begins or ends, so it is
-        resolved (with the one rule) on each of those days and repeats are dropped."""
-        days: set[str] = set()
-        for _, track in self.ps.candidates(code, pid, bk):
-            for e in track.entries:
-                days.add(e.begins or "")
-                if e.ends:
-                    days.add(e.ends)
-        out: list[tuple[str, Resolved | None]] = []
-        last: object = None
-        for d in sorted(days):
-            r = self.ps.resolve(code, pid, d, bk)
-            ident = None if r is None else (id(r.entry), r.origin,
-                                            tuple((id(f.entry), f.origin) for f in r.floors))
-            if ident != last:
-                out.append((d, r))
-                last = ident
-        return out
+        """The value in force for a cell as a step function: (first day, value) pairs,
+        from the policy set's value tables (`PolicySet.segments`)."""
+        days, answers = self.ps.segments(code, pid, bk)
+        return list(zip(days, answers, strict=True))
 
     def compare_pages(self) -> list[Parameter]:
         params = self.compare_params()
@@ -714,7 +698,7 @@ class _Site:
         if NATIONAL in self.ps.regions:
             nat = []
             for bk in self.columns(p.id):
-                r = self.ps.resolve(NATIONAL, p.id, self.day, bk)
+                r = self.ps.value_at(NATIONAL, p.id, self.day, bk)
                 if r is not None:
                     lab = display.breakdown_zh(bk, self.cat)
                     nat.append((f"{esc(lab)}：" if lab else "") + esc(self.value_text(r.entry)))
@@ -735,7 +719,7 @@ class _Site:
             known = 0
             for c in codes:
                 for bk in cols:
-                    r = self.ps.resolve(c, p.id, self.day, bk)
+                    r = self.ps.value_at(c, p.id, self.day, bk)
                     if r is None:
                         continue
                     known += 1
@@ -819,7 +803,7 @@ class _Site:
                     first_day = min(first_day, steps[0][0])
                     last_day = max(last_day, steps[-1][0])
                 row_steps.append([[d, cell(r, code)] for d, r in steps])
-                now = self.ps.resolve(code, p.id, self.day, bk)
+                now = self.ps.value_at(code, p.id, self.day, bk)
                 idx = cell(now, code)
                 label = display.breakdown_zh(bk, self.cat) or "数值"
                 tds.append(f'<td data-label="{esc(label)}" data-sort="{esc(sorts[idx])}">{cells[idx]}</td>')
