@@ -11,9 +11,8 @@ acknowledgement is shown in the report and the warning is no longer fatal under
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .checkctx import Context, Reporter
 from .diagnostics import Diagnostic, Severity
 from .model import NATIONAL
 from .policyset import PolicySet
+from .repository import gc_paused
 
 RuleFn = Callable[[Reporter], Iterable[Diagnostic]]
 
@@ -258,13 +258,14 @@ def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for code in sorted(set(ps.regions) | set(weight)):
         groups.setdefault(NATIONAL if code == NATIONAL else find(code), set()).add(code)
+    sized = sorted((-sum(weight.get(c, 0) for c in members), root, members)
+                   for root, members in groups.items())
     parts: list[set[str]] = [set() for _ in range(n)]
     loads = [0] * n
-    for _, members in sorted(groups.items(),
-                                key=lambda g: (-sum(weight.get(c, 0) for c in g[1]), g[0])):
+    for minus_rules, _, members in sized:  # the biggest group first, to the lightest part
         i = loads.index(min(loads))
         parts[i] |= members
-        loads[i] += sum(weight.get(c, 0) for c in members)
+        loads[i] -= minus_rules
     return [frozenset(p) for p in parts]
 
 
@@ -316,17 +317,10 @@ def run_regions(ps: PolicySet, display: str, regions: frozenset[str]) -> list[Di
         return acknowledge(part, found)
 
 
-@contextmanager
-def _gc_off() -> Iterator[None]:
+def _gc_off() -> AbstractContextManager[None]:
     """The rules allocate many short-lived objects and create no reference cycles; with
     the whole policy set alive, cyclic GC passes would cost a third of the run."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    return gc_paused(freeze=False)
 
 
 def _run_rule(ctx: Context, rule: Rule) -> list[Diagnostic]:

@@ -352,7 +352,7 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         if parallel is None:
             parallel = (sum(1 for p in content.files if p.endswith(".md")) >= PARALLEL_MIN_PAGES
                         and can_fork())
-        split = _Split(collect) if parallel else None
+        split = _Split(collect) if parallel and hasattr(mk_build, "_build_page") else None
         original = mk_build._build_page
         if split is not None:
             mk_build._build_page = split.wrap(original, cfg.plugins)

@@ -421,7 +421,7 @@ _CHUNK = 48
 
 
 @contextmanager
-def _gc_paused(freeze: bool) -> Iterator[None]:
+def gc_paused(freeze: bool) -> Iterator[None]:
     """Bulk loading creates millions of objects and no cycles: don't scan them.
 
     With `freeze`, everything alive afterwards is moved out of the collector's reach
@@ -537,7 +537,7 @@ def load_tree(root: Path | str, display: str | None = None, exact: bool = False,
     cache: True uses the default cache folder (`filecache.cache_dir()`), a Path
     that folder, False none. jobs: worker processes for parsing (default: one
     per core when there are many files to parse). progress: draw a progress bar
-    on stderr (callers pass True only for a terminal). gc_freeze: see `_gc_paused`.
+    on stderr (callers pass True only for a terminal). gc_freeze: see `gc_paused`.
     only: load just these files (relative paths; the check memo's partial loads),
     leaving the cache as it was.
     """
@@ -552,7 +552,7 @@ def load_tree(root: Path | str, display: str | None = None, exact: bool = False,
         pack = filecache.Pack.open(root, None if cache is True else cache)
     bar = Progress("读取 loading", len(rels), progress)
     digests: dict[str, str] = {}
-    with _gc_paused(gc_freeze):
+    with gc_paused(gc_freeze):
         results = _load_all(root, shown, rels, exact, pack, jobs, bar, digests)
         bar.done()
         result = build(root, shown, results, extra)
