@@ -66,8 +66,9 @@ def add_load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress bar (it is shown only on a terminal anyway)")
     p.add_argument("--no-cache", action="store_true",
-                   help="parse every file, ignoring the content cache "
-                        "(~/.cache/policykit; POLICYKIT_CACHE_DIR=off turns it off)")
+                   help="parse every file and run every check, ignoring the content cache "
+                        "and the memo of the last check (~/.cache/policykit; "
+                        "POLICYKIT_CACHE_DIR=off turns both off)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes for parsing (default: one per core for many files)")
 
