@@ -159,3 +159,34 @@ def test_findings_for_a_loaded_set_equal_a_full_check(root: Path) -> None:
     replace_in(root / CHENXI, 'pooling_region: "431200"', 'pooling_region: "431223"')
     assert memo.findings(load_tree(root, "p", cache=True)) is None
     assert memo.findings(load_tree(root, "p")) is None  # no digests without the cache
+
+
+def test_every_finding_of_a_region_is_in_its_file(tmp_path: Path) -> None:
+    """The property the memo (and the two-process check) rests on: walking one region
+    finds only things in that region's file, and all regions walked one by one find
+    what the whole check finds, on every example that breaks a rule."""
+    from conftest import EXAMPLES
+    from policykit.diagnostics import shown_path
+
+    cases = EXAMPLES / "checks"
+    roots = []
+    for i, case in enumerate(sorted(cases.glob("*/fail"))):
+        root = tmp_path / str(i)
+        shutil.copytree(cases / "_shared" / "policies", root)
+        shutil.copytree(case / "policies", root, dirs_exist_ok=True)
+        roots.append(root)
+    with_findings = 0
+    for root in roots:
+        result = load_tree(root, "p")
+        ps = result.policyset
+        assert ps is not None, root
+        whole = checks.run(ps, "p")
+        one_by_one: list[Diagnostic] = []
+        for code, region in ps.regions.items():
+            found = checks.run_regions(ps, "p", frozenset({code}))
+            assert {d.file for d in found} <= {shown_path("p", region.file)}, (root, code)
+            one_by_one += found
+        whole_set = [d for d in whole if d.code in ("R14", "R24")]
+        assert sort_diagnostics(one_by_one + whole_set) == sort_diagnostics(whole), root
+        with_findings += bool(one_by_one)
+    assert with_findings >= 16
