@@ -30,7 +30,7 @@ from .diagnostics import Diagnostic
 from .export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from .policyset import PolicySet
 from .progress import Progress, show_progress
-from .publish import exporting
+from .publish import BUILD_CHILD_DOCS, exporting
 from .repository import LoadResult
 from .site import Download, SiteInput, generate
 
@@ -193,7 +193,8 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
         fresh = Path(tmp) / "docs"
         step(BUILD_STEPS[0])
-        with exporting(ps, fresh, as_of, site_url, commit, parallel=parallel) as written:
+        with exporting(ps, fresh, as_of, site_url, commit, parallel=parallel,
+                       child_docs=BUILD_CHILD_DOCS) as written:
 
             def downloads() -> list[Download]:
                 written()  # the tables child is done

@@ -17,7 +17,9 @@ from .forked import forked
 from .policyset import PolicySet
 
 PARALLEL_MIN_VALUES = 20_000  # below this the tables take under a second: no fork
-_CHILD_DOCS = frozenset({"changes.json"})  # API files written beside the tables
+# What `build` has the child write beside the tables while it generates the pages:
+# the change list (about as long to write as the pages take).
+BUILD_CHILD_DOCS = frozenset({"changes.json"})
 
 
 def export_all(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
@@ -31,21 +33,26 @@ def export_all(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str 
 
 @contextmanager
 def exporting(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
-              *, parallel: bool | None = None) -> Iterator[Callable[[], int]]:
+              *, parallel: bool | None = None, child_docs: frozenset[str] = frozenset(),
+              ) -> Iterator[Callable[[], int]]:
     """`export_all`, handing back control once the JSON API is written while the child
-    may still be writing the tables: the block can do other work meanwhile (the site's
-    pages). The callable waits for the tables and returns the number of files; it is
-    called on leaving the block if the block did not."""
+    may still be writing the tables (and the API files named in `child_docs`): the
+    block can do other work meanwhile (the site's pages). The callable waits for the
+    child and returns the number of files; it is called on leaving the block if the
+    block did not."""
     from .tables import export_tables  # pandas: imported only when tables are written
 
     if parallel is None:
         parallel = sum(len(v) for v in ps.rules.values()) >= PARALLEL_MIN_VALUES
-    def child() -> int:  # the tables, and the change list (about as long as the pages)
-        return (export_tables(ps, out, as_of, commit)
-                + export_api(ps, out, as_of, base_url, commit, want=_CHILD_DOCS.__contains__))
+
+    def child() -> int:
+        n = export_tables(ps, out, as_of, commit)
+        if child_docs:
+            n += export_api(ps, out, as_of, base_url, commit, want=child_docs.__contains__)
+        return n
 
     with forked(child, parallel) as tables:
         n = export_api(ps, out, as_of, base_url, commit,
-                       want=lambda path: path not in _CHILD_DOCS)
+                       want=lambda path: path not in child_docs)
         yield lambda: n + tables()
         tables()
