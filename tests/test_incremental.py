@@ -72,6 +72,16 @@ def test_edits_rechecked_in_part_equal_a_full_check(root: Path) -> None:
         ("辰溪县's acknowledged warning no longer fires",
          lambda: replace_in(root / CHENXI, "duration: {value: 90,", "duration: {value: 100,")),
         ("and fires again", lambda: replace_in(root / CHENXI, "{value: 100,", "{value: 90,")),
+        ("东莞's file no longer loads", lambda: append(root / DONGGUAN, "rules: [\n")),
+        ("and loads again", lambda: replace_in(root / DONGGUAN, "rules: [\n", "")),
+        ("广东's file no longer loads: its cities lose their parent",
+         lambda: append(root / GUANGDONG, "region: [\n")),
+        ("东莞 edited meanwhile", lambda: set_value_after(root / DONGGUAN, DIBAO, "ratio", "0.5")),
+        ("广东 loads again", lambda: replace_in(root / GUANGDONG, "region: [\n", "")),
+        ("清远 names an unknown parameter",
+         lambda: replace_in(root / QINGYUAN, "parameter: resident.inpatient.ratio\n",
+                            "parameter: resident.inpatient.ratioo\n")),
+        ("and is fixed", lambda: replace_in(root / QINGYUAN, "ratioo\n", "ratio\n")),
     ]
     findings_seen = 0
     for what, edit in steps:
@@ -86,7 +96,8 @@ def test_edits_rechecked_in_part_equal_a_full_check(root: Path) -> None:
     assert findings_seen >= 3  # the comparisons covered sets with findings
 
 
-@pytest.mark.parametrize("change", ["header", "sources", "catalogue", "new file", "bad file"])
+@pytest.mark.parametrize("change", ["header", "sources", "catalogue", "new file",
+                                    "two files of one region"])
 def test_other_changes_need_a_full_check(root: Path, change: str) -> None:
     memo = Memo.open(root, "p", "p")
     first_run(root, memo)
@@ -99,8 +110,11 @@ def test_other_changes_need_a_full_check(root: Path, change: str) -> None:
     elif change == "new file":
         shutil.copytree(root / "regions/440000-广东省/441900-东莞市",
                         root / "regions/440000-广东省/441901-新区")
-    else:
+    else:  # 东莞's file stops loading (handled in part), then claims 清远's code
         append(root / DONGGUAN, "rules: [\n")
+        assert memo.recheck() is not None
+        text = (root / QINGYUAN).read_text(encoding="utf-8")
+        (root / DONGGUAN).write_text(text, encoding="utf-8")
     assert memo.recheck() is None
 
 

@@ -5,17 +5,21 @@ sha256 of every file, every region file's header (code, level, parent, pooling
 region) and every finding. The next `check` hashes the files and compares:
 
 * nothing changed: the memo's findings are the answer;
-* only region files changed, with the same headers, and the last full run found no
-  loading problem: the edited regions, and every region that inherits from one of
-  them (its chain holds an edited region), are checked again. Only those regions,
-  the regions they inherit from, the catalogue and the sources are loaded; every
-  finding in the other files is the memo's. A region's findings depend only on its
-  own file and its chain (the rules walk a region's own values and what it
-  inherits: `checks.run_regions`), which is why this gives what a full run gives;
-  the tests compare the two after many kinds of edits;
+* only region files changed, and no region's header: the edited regions, and every
+  region that inherits from one of them (its chain holds an edited region, before or
+  after the edit), are checked again. Only those regions, the regions they inherit
+  from, the edited files, the catalogue and the sources are loaded; every finding in
+  the other files is the memo's. A file's findings depend only on its own bytes and
+  its region's chain (the loader's checks of a region file look at its parent and
+  pooling region; the rules walk a region's own values and what it inherits:
+  `checks.run_regions`), which is why this gives what a full run gives. An edited
+  file may have problems: a file that no longer loads takes its region out (and the
+  regions under it then report the missing parent), one that loads again brings it
+  back. The tests compare with a full check after many kinds of edits;
 * anything else (the catalogue, the sources, a file added, removed or renamed, a
-  region's header, a file with problems, different code or options), or an edit
-  that most regions inherit from (the nation's file): a full check.
+  region's code, level, parent or pooling region, two files of one region, different
+  code or options), or an edit that most regions inherit from (the nation's file): a
+  full check.
 
 The memo is an accelerator like the content cache: stored with a salt made of the
 content cache's salt, a digest of policykit's own code and the paths shown in
@@ -36,7 +40,7 @@ import orjson
 from . import checks, filecache
 from .diagnostics import Diagnostic, shown_path
 from .model import code_str
-from .policyset import PolicySet, inheritance_chain
+from .policyset import inheritance_chain
 from .repository import KINDS, LoadResult, discover, load_file, load_tree
 
 _KEY = "memo"
@@ -96,19 +100,23 @@ class Memo:
         return memo if isinstance(memo, dict) else None
 
     def save(self, result: LoadResult, diags: list[Diagnostic]) -> None:
-        """Keep a full run's outcome, when it can serve the next run: every file read
-        with its digest and no loading problem, no rule that failed."""
+        """Keep a full run's outcome (`diags`: the loader's and the rules'), when it can
+        serve the next run: every file read with its digest, no rule that failed."""
         ps = result.policyset
-        if (self.path is None or ps is None or result.diagnostics
-                or len(result.digests) != result.files
+        if (self.path is None or ps is None or len(result.digests) != result.files
                 or any(d.code == "E_CHECK_FAILED" for d in diags)):
             return
-        headers = {r.file: [r.code, r.level, r.parent, r.pooling_region]
-                   for r in ps.regions.values()}
+        by_file = {r.file: r for r in ps.regions.values()}
+        headers: dict[str, list[str | None] | None] = {}
+        for rel in result.digests:
+            if KINDS.get(Path(rel).name) == "region":  # None: the file gave no region
+                r = by_file.get(rel)
+                headers[rel] = None if r is None else [r.code, r.level, r.parent,
+                                                       r.pooling_region]
         self._write(result.digests, headers, diags)
 
-    def _write(self, digests: dict[str, str], headers: dict[str, list[str | None]],
-               diags: list[Diagnostic]) -> None:
+    def _write(self, digests: dict[str, str],
+               headers: dict[str, list[str | None] | None], diags: list[Diagnostic]) -> None:
         assert self.path is not None
         blob = orjson.dumps({"files": digests, "regions": headers,
                              "diags": [d.to_json() for d in diags]},
@@ -142,15 +150,15 @@ class Memo:
         plan = _Plan.of(memo, digests, header)
         if plan is None:
             return None
-        if not plan.again:
+        if not plan.files_again:
             return plan.old, len(rels)
-        only = frozenset(rel for rel in rels
-                         if rel not in plan.headers or plan.headers[rel].code in plan.needed)
+        only = frozenset(rel for rel in rels if rel in plan.changed or rel not in plan.headers
+                         or ((h := plan.headers[rel]) is not None and h.code in plan.needed))
         result = load_tree(self.root, self.shown, cache=True, progress=progress,
                            gc_freeze=True, only=only)
-        if result.policyset is None or result.diagnostics:
+        if result.policyset is None:
             return None
-        return self._finish(plan, digests, result.policyset), len(rels)
+        return self._finish(plan, digests, result), len(rels)
 
     def findings(self, result: LoadResult) -> list[Diagnostic] | None:
         """What `checks.run` finds on this fully loaded, problem-free set, from the memo
@@ -169,49 +177,71 @@ class Memo:
         plan = _Plan.of(memo, result.digests, header)
         if plan is None:
             return None
-        return self._finish(plan, result.digests, ps) if plan.again else plan.old
+        if not plan.files_again:
+            return plan.old
+        return self._finish(plan, result.digests, result)  # no loader findings: none now
 
-    def _finish(self, plan: _Plan, digests: dict[str, str], ps: PolicySet) -> list[Diagnostic]:
-        """Check the regions again, keep the memo's other findings, remember the result."""
-        fresh = checks.run_regions(ps, self.display, plan.again)
-        files_again = {shown_path(self.display, rel) for rel, h in plan.headers.items()
-                       if h.code in plan.again}
-        diags = [d for d in plan.old if d.file not in files_again] + fresh
+    def _finish(self, plan: _Plan, digests: dict[str, str], result: LoadResult,
+                ) -> list[Diagnostic]:
+        """Check the regions again (the loader's findings in their files and the
+        rules'), keep the memo's findings in the other files, remember the result."""
+        assert result.policyset is not None
+        shown = {shown_path(self.display, rel) for rel in plan.files_again}
+        loaded = {shown_path(self.shown, rel) for rel in plan.files_again}
+        fresh = [d for d in result.diagnostics if d.file in loaded]
+        fresh += checks.run_regions(result.policyset, self.display, plan.again)
+        diags = [d for d in plan.old if d.file not in shown | loaded] + fresh
         if not any(d.code == "E_CHECK_FAILED" for d in fresh):
-            self._write(digests, {rel: [h.code, h.level, h.parent, h.pooling_region]
+            self._write(digests, {rel: None if h is None else
+                                  [h.code, h.level, h.parent, h.pooling_region]
                                   for rel, h in plan.headers.items()}, diags)
         return diags
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """What an edit changes: the memo's findings, and the regions to check again (the
-    edited ones and those inheriting from them) with every region they inherit from."""
+    """What an edit changes: the memo's findings; the region files' headers after the
+    edit (None: the file gives no region); the regions to check again (the edited ones
+    and those inheriting from them), with every region they inherit from; the files
+    whose findings are found again (theirs and the edited files)."""
 
     old: list[Diagnostic]
-    headers: dict[str, Header]
+    headers: dict[str, Header | None]
+    changed: frozenset[str]
     again: frozenset[str]
     needed: frozenset[str]
+    files_again: frozenset[str]
 
     @staticmethod
     def of(memo: dict[str, Any], digests: dict[str, str],
            header: Callable[[str], Header | None]) -> _Plan | None:
         """None when only a full check can tell (see the module's docstring)."""
         old = [Diagnostic(**d) for d in memo["diags"]]
-        headers = {rel: Header(*h) for rel, h in memo["regions"].items()}
-        changed = [rel for rel in sorted(digests) if digests[rel] != memo["files"].get(rel)]
+        before = {rel: None if h is None else Header(*h) for rel, h in memo["regions"].items()}
+        changed = frozenset(rel for rel in digests if digests[rel] != memo["files"].get(rel))
         if not changed:
-            return _Plan(old, headers, frozenset(), frozenset())
+            return _Plan(old, before, changed, frozenset(), frozenset(), frozenset())
+        after = dict(before)
         for rel in changed:
-            if KINDS.get(Path(rel).name) != "region" or rel not in headers:
+            if KINDS.get(Path(rel).name) != "region" or rel not in before:
                 return None
-            if header(rel) != headers[rel]:
-                return None
-        by_code = {h.code: h for h in headers.values()}
-        edited = {headers[rel].code for rel in changed}
-        chains = {code: inheritance_chain(code, by_code) for code in by_code}
-        again = frozenset(code for code, chain in chains.items() if edited.intersection(chain))
-        if len(again) > len(by_code) // 2:
+            after[rel] = header(rel)
+            if None not in (before[rel], after[rel]) and before[rel] != after[rel]:
+                return None  # a region's code, level, parent or pooling region
+        by_code: list[dict[str, Header]] = []
+        for headers in (before, after):
+            codes = {h.code: h for h in headers.values() if h is not None}
+            if len(codes) != sum(h is not None for h in headers.values()):
+                return None  # two files of one region
+            by_code.append(codes)
+        edited = {h.code for rel in changed for h in (before[rel], after[rel]) if h is not None}
+        chains = [{code: inheritance_chain(code, codes) for code in codes} for codes in by_code]
+        again = frozenset(code for code, chain in chains[1].items()
+                          if edited.intersection(chain) or edited.intersection(
+                              chains[0].get(code, ())))
+        if len(again) > len(by_code[1]) // 2:
             return None  # most of the set (the nation's file): the full check is faster
-        needed = frozenset(code for code in again for code in chains[code])
-        return _Plan(old, headers, again, needed)
+        needed = frozenset(code for code in again for code in chains[1][code])
+        files_again = changed | {rel for rel, h in after.items()
+                                 if h is not None and h.code in again}
+        return _Plan(old, after, changed, again, needed, files_again)
