@@ -158,14 +158,15 @@ class Context:
             for day, r in zip(days, results, strict=True):
                 yield day, [r]
             return
-        all_days = sorted({d for days, _ in lines for d in days})
-        pos = [0] * len(lines)
+        # Each line changes at most once a day: the changes by day, then in day order.
+        changes: dict[str, list[tuple[int, Resolved | None]]] = {}
+        for i, (days, results) in enumerate(lines):
+            for day, r in zip(days, results, strict=True):
+                changes.setdefault(day, []).append((i, r))
         current: list[Resolved | None] = [None] * len(lines)
-        for day in all_days:
-            for i, (days, results) in enumerate(lines):
-                while pos[i] < len(days) and days[pos[i]] <= day:
-                    current[i] = results[pos[i]]
-                    pos[i] += 1
+        for day in sorted(changes):
+            for i, r in changes[day]:
+                current[i] = r
             yield day, list(current)
 
     # -- rendering

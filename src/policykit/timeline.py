@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from operator import itemgetter
 
-from .model import IN_FORCE_STATUSES, Breakdown, Entry, Value
+from .model import IN_FORCE_STATUSES, Breakdown, Entry, Value, first_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +34,13 @@ class Track:
         live: list[tuple[str, Entry]] = []
         for e in entries:  # Entry.can_be_in_force, with `begins` computed once
             if e.status in IN_FORCE_STATUSES:
-                begins = e.begins
+                start = e.start
+                begins = e.observed if start is None else first_day(start)
                 if begins is not None:
                     live.append((begins, e))
         live.sort(key=itemgetter(0))  # stable: entries beginning on one day keep their order
         return Track(tuple(b for b, _ in live), tuple(e for _, e in live),
-                     tuple(e.ends for _, e in live))
+                     tuple(None if e.end is None else first_day(e.end) for _, e in live))
 
     def at(self, day: str) -> Entry | None:
         i = bisect_right(self.begins, day) - 1
