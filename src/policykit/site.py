@@ -259,6 +259,7 @@ class _Site:
         for region, pid, bk in ps.rules:
             self.keys_by_region[region].append((pid, bk))
         self.province_of = {code: self._province(code) for code in ps.regions}
+        self._sources_html: dict[str, tuple[str, str]] = {}  # see _source_parts
         # Children and comparison columns, found once (PolicySet.children scans all
         # regions, columns all rules: quadratic at 3,000 regions).
         self._children: dict[str, list[Region]] = defaultdict(list)
@@ -376,9 +377,27 @@ class _Site:
         return out
 
     def source_html(self, e: Entry, page: str) -> str:
-        src: Source | None = self.ps.sources.get(e.source)
+        head, tail = self._source_parts(e.source)
+        inner = [head, f"<blockquote>{esc(e.quote)}</blockquote>"]
+        if e.obtained != "stated":
+            inner.append(f"<p>{esc(display.OBTAINED_ZH[e.obtained])}："
+                         f"{esc(e.derivation or '')}</p>")
+        if e.note:
+            inner.append(f"<p>备注：{esc(e.note)}</p>")
+        if e.checked_on:
+            inner.append(f"<p>最后核对于 {esc(e.checked_on)}</p>")
+        inner.append(tail)
+        return "".join(inner)
+
+    def _source_parts(self, source_id: str) -> tuple[str, str]:
+        """The HTML of a source before and after the entry's own lines (quote, notes):
+        the same for every value citing it, so made once per source."""
+        parts = self._sources_html.get(source_id)
+        if parts is not None:
+            return parts
+        src: Source | None = self.ps.sources.get(source_id)
         if src is None:
-            title = esc(e.source)
+            title = esc(source_id)
             head = title
         else:
             title = esc(src.title)
@@ -391,24 +410,19 @@ class _Site:
             if src.date:
                 bits.append(esc(src.date))
             bits.append(esc(KIND_ZH.get(src.kind, src.kind)))
-        inner = [f'<p class="pk-src-title">{head}</p>']
+        short = esc(_shorten(src.title if src else source_id, 18))
+        before = [f'<details class="pk-src"><summary>{short}</summary>',
+                  f'<p class="pk-src-title">{head}</p>']
         if bits:
-            inner.append(f'<p class="pk-src-meta">{"，".join(bits)}</p>')
-        inner.append(f"<blockquote>{esc(e.quote)}</blockquote>")
-        if e.obtained != "stated":
-            inner.append(f"<p>{esc(display.OBTAINED_ZH[e.obtained])}："
-                         f"{esc(e.derivation or '')}</p>")
-        if e.note:
-            inner.append(f"<p>备注：{esc(e.note)}</p>")
-        if e.checked_on:
-            inner.append(f"<p>最后核对于 {esc(e.checked_on)}</p>")
+            before.append(f'<p class="pk-src-meta">{"，".join(bits)}</p>')
+        after = []
         if src is not None and src.seed:
-            inner.append(f'<p class="pk-src-meta">项目存档原文：{esc(src.seed)}</p>')
+            after.append(f'<p class="pk-src-meta">项目存档原文：{esc(src.seed)}</p>')
         if src is not None and src.official is False:
-            inner.append('<p class="pk-src-meta">非官方来源</p>')
-        short = esc(_shorten(src.title if src else e.source, 18))
-        return (f'<details class="pk-src"><summary>{short}</summary>'
-                f'{"".join(inner)}</details>')
+            after.append('<p class="pk-src-meta">非官方来源</p>')
+        after.append("</details>")
+        parts = self._sources_html[source_id] = ("".join(before), "".join(after))
+        return parts
 
     # -- pages ------------------------------------------------------------------------
     def generate(self) -> SiteContent:
