@@ -198,19 +198,24 @@ def front_matter(title: str, *, description: str | None = None,
     return "\n".join(lines) + "\n---\n\n"
 
 
+@lru_cache(maxsize=1 << 14)
+def _folder(page: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A docs page's folder under directory URLs (a/b.md → a/b/, a/index.md → a/): its
+    parts, and each part URL-quoted with its slash. Pages recur on thousands of pages."""
+    parts = page[:-3].split("/")
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    return tuple(parts), tuple(quote(p) + "/" for p in parts)
+
+
 def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
     """Relative URL between two docs pages under directory URLs (a/b.md → a/b/)."""
-    def folder(p: str) -> list[str]:
-        parts = p[:-3].split("/")
-        if parts[-1] == "index":
-            parts = parts[:-1]
-        return parts
-
-    here, there = folder(from_page), folder(to_page)
+    here, _ = _folder(from_page)
+    there, quoted = _folder(to_page)
     i = 0
     while i < min(len(here), len(there)) and here[i] == there[i]:
         i += 1
-    rel = "../" * (len(here) - i) + "".join(quote(p) + "/" for p in there[i:])
+    rel = "../" * (len(here) - i) + "".join(quoted[i:])
     return (rel or "./") + (f"#{anchor}" if anchor else "")
 
 
