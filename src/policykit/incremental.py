@@ -55,6 +55,9 @@ class Header:
     parent: str | None
     pooling_region: str | None
 
+    def plain(self) -> list[str | None]:
+        return [self.code, self.level, self.parent, self.pooling_region]
+
     @staticmethod
     def of(data: dict[str, Any]) -> Header:
         raw = data["region"]
@@ -107,18 +110,20 @@ class Memo:
                 or any(d.code == "E_CHECK_FAILED" for d in diags)):
             return
         by_file = {r.file: r for r in ps.regions.values()}
-        headers: dict[str, list[str | None] | None] = {}
+        headers: dict[str, Header | None] = {}
         for rel in result.digests:
             if KINDS.get(Path(rel).name) == "region":  # None: the file gave no region
                 r = by_file.get(rel)
-                headers[rel] = None if r is None else [r.code, r.level, r.parent,
-                                                       r.pooling_region]
+                headers[rel] = None if r is None else Header(r.code, r.level, r.parent,
+                                                             r.pooling_region)
         self._write(result.digests, headers, diags)
 
-    def _write(self, digests: dict[str, str],
-               headers: dict[str, list[str | None] | None], diags: list[Diagnostic]) -> None:
+    def _write(self, digests: dict[str, str], headers: dict[str, Header | None],
+               diags: list[Diagnostic]) -> None:
         assert self.path is not None
-        blob = orjson.dumps({"files": digests, "regions": headers,
+        blob = orjson.dumps({"files": digests,
+                             "regions": {rel: None if h is None else h.plain()
+                                         for rel, h in headers.items()},
                              "diags": [d.to_json() for d in diags]},
                             option=orjson.OPT_SORT_KEYS)
         try:
@@ -179,7 +184,7 @@ class Memo:
             return None
         if not plan.files_again:
             return plan.old
-        return self._finish(plan, result.digests, result)  # no loader findings: none now
+        return self._finish(plan, result.digests, result)  # the rules' only: none loaded
 
     def _finish(self, plan: _Plan, digests: dict[str, str], result: LoadResult,
                 ) -> list[Diagnostic]:
@@ -192,9 +197,7 @@ class Memo:
         fresh += checks.run_regions(result.policyset, self.display, plan.again)
         diags = [d for d in plan.old if d.file not in shown | loaded] + fresh
         if not any(d.code == "E_CHECK_FAILED" for d in fresh):
-            self._write(digests, {rel: None if h is None else
-                                  [h.code, h.level, h.parent, h.pooling_region]
-                                  for rel, h in plan.headers.items()}, diags)
+            self._write(digests, plan.headers, diags)
         return diags
 
 
