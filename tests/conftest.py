@@ -32,6 +32,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 _CACHE = pytest.StashKey[str]()
 
 
+def failing_examples(into: Path) -> list[Path]:
+    """Every policy set of tests/examples/checks that breaks a rule, each assembled (the
+    shared base, then the case's files) in its own folder under `into`."""
+    cases = EXAMPLES / "checks"
+    roots = []
+    for i, case in enumerate(sorted(cases.glob("*/fail"))):
+        root = into / str(i)
+        shutil.copytree(cases / "_shared" / "policies", root)
+        shutil.copytree(case / "policies", root, dirs_exist_ok=True)
+        roots.append(root)
+    return roots
+
+
 def run_cli(*args: str, cwd: Path | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess, as a user would."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import POLICIES, REPO
+from conftest import POLICIES, REPO, failing_examples
 from policykit.export import ExportError
 from policykit.forked import can_fork, forked
 
@@ -82,19 +82,11 @@ def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
 
 def test_checks_split_across_a_child_find_the_same(tmp_path: Path) -> None:
     """Every example that breaks a rule gives the same findings, in the same order,
-    whether part of the rules runs in a forked child or not."""
-    import shutil
-
+    whether half of the regions is checked in a forked child or not."""
     from policykit import checks
     from policykit.repository import load_tree
 
-    cases = REPO / "tests" / "examples" / "checks"
-    roots = [POLICIES]
-    for i, case in enumerate(sorted(cases.glob("*/fail"))):
-        root = tmp_path / str(i)
-        shutil.copytree(cases / "_shared" / "policies", root)
-        shutil.copytree(case / "policies", root, dirs_exist_ok=True)
-        roots.append(root)
+    roots = [POLICIES, *failing_examples(tmp_path)]
     seen = 0
     for root in roots:
         ps = load_tree(root, "p").policyset

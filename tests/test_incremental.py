@@ -179,18 +179,11 @@ def test_every_finding_of_a_region_is_in_its_file(tmp_path: Path) -> None:
     """The property the memo (and the two-process check) rests on: walking one region
     finds only things in that region's file, and all regions walked one by one find
     what the whole check finds, on every example that breaks a rule."""
-    from conftest import EXAMPLES
+    from conftest import failing_examples
     from policykit.diagnostics import shown_path
 
-    cases = EXAMPLES / "checks"
-    roots = []
-    for i, case in enumerate(sorted(cases.glob("*/fail"))):
-        root = tmp_path / str(i)
-        shutil.copytree(cases / "_shared" / "policies", root)
-        shutil.copytree(case / "policies", root, dirs_exist_ok=True)
-        roots.append(root)
     with_findings = 0
-    for root in roots:
+    for root in failing_examples(tmp_path):
         result = load_tree(root, "p")
         ps = result.policyset
         assert ps is not None, root
