@@ -76,7 +76,7 @@ class Context:
 
     ps: PolicySet
     display: str = ""
-    # The rules the checks walk: every rule, or those of some regions (`of`).
+    # The rules the checks walk: every rule, or those of some regions (`part`).
     rules: dict[RuleKey, tuple[Entry, ...]] = field(default_factory=dict)
     by_param: dict[str, list[RuleKey]] = field(default_factory=dict)
     # Of the whole set, whatever the part: what a region inherits comes from anywhere.

@@ -48,10 +48,10 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
         days.update(d for d in track.ends if d is not None)
     breaks: list[str] = []
     answers: list[Resolved | None] = [None]
-    i, n = 0, len(low_days)
     if len(own) == 1 and _plain(own[0]):
         _overlay_plain(code, own[0], sorted(days), low_days, low_answers, breaks, answers)
         return (len(breaks) + 1, *breaks, None, *answers)
+    i, n = 0, len(low_days)
     for d in sorted(days):
         while i < n and low_days[i] <= d:
             i += 1
