@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import gc
+import inspect
 import random
 import subprocess
 import sys
+import weakref
+from collections.abc import Callable
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 
@@ -177,3 +182,99 @@ def test_layered_tables_equal_full_tabulation(ps: PolicySet) -> None:
                 assert table[:h + 1] == full[:h + 1], (code, pid, bk)
                 assert [_state(a) for a in table[h + 1:]] == [_state(a) for a in full[h + 1:]]
     assert layered > len(ps.regions)
+
+
+# -- the C fast path (policykit._lookup) ---------------------------------------------
+
+def test_the_c_lookup_is_built_and_used(ps: PolicySet) -> None:
+    """setup.py builds the extension wherever a C compiler is found, as on CI; if
+    this fails, `pip install .` fell back to pure Python (see its build log)."""
+    from policykit import _lookup
+
+    assert isinstance(ps.value, _lookup.Lookup)
+    assert ps.value is ps.value  # made once per policy set
+    names = list(inspect.signature(ps.value).parameters)
+    assert names == ["code", "parameter", "day", "breakdown"]
+
+
+def _queries(ps: PolicySet, n: int, seed: int) -> list[tuple[str, str, str, dict[str, str]]]:
+    rng = random.Random(seed)
+    codes = [*sorted(ps.regions), "999999"]
+    params = breakdowns(ps)
+    pids = sorted(params)
+    days = [*break_days(ps), "1900-01-01", "2999-12-31"]
+    keys = sorted(ps.rules)
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            code, pid, bk = rng.choice(keys)
+        else:
+            code, pid = rng.choice(codes), rng.choice(pids)
+            bk = rng.choice(params[pid])
+        out.append((code, pid, rng.choice(days), dict(bk)))
+    return out
+
+
+def test_c_path_returns_the_python_objects(ps: PolicySet) -> None:
+    """On a fresh policy set the C path meets every table unbuilt first (and asks
+    Python to build it), then finds it: either way it returns the very object the
+    Python `_value` returns, for no, one and two breakdown keywords."""
+    fresh = policykit.load(ps.root) if ps.root is not None else ps
+    qs = _queries(fresh, 6_000, seed=5)
+    assert {len(bk) for *_, bk in qs} >= {0, 1, 2}
+    first = [fresh.value(c, p, d, **bk) for c, p, d, bk in qs]
+    again = [fresh.value(c, p, d, **bk) for c, p, d, bk in qs]
+    python = [fresh._value(c, p, d, **bk) for c, p, d, bk in qs]
+    assert all(a is b is c for a, b, c in zip(first, again, python, strict=True))
+    assert sum(a is not None for a in first) > len(qs) // 8
+
+
+def _outcome(fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+    try:
+        return ("returned", fn(*args, **kwargs))
+    except Exception as exc:  # the outcome itself is what is compared
+        return ("raised", type(exc), str(exc))
+
+
+def test_odd_calls_behave_as_in_python(ps: PolicySet) -> None:
+    """Calls the C path does not answer itself go to Python unchanged: the same value
+    or the same error, whatever the arguments."""
+    code, pid, bk = next(k for k in sorted(ps.rules) if k[2])
+    (name, val), = bk
+    day = max(e.begins or "" for e in ps.rules[code, pid, bk])
+    ps.value(code, pid, day, **{name: val})  # the table exists now
+    # A breakdown named like a positional parameter has a table (rules may name a
+    # breakdown "day"), but value() cannot take it as a keyword: Python refuses.
+    ps.segments(code, pid, (("day", val),))
+
+    class Day(str):
+        pass
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        ((code, pid, day), {name: val}),
+        ((code, pid), {"day": day}),
+        ((code,), {"parameter": pid, "day": day}),
+        ((code, pid, day), {"day": val}),
+        ((code, pid, day, "extra"), {}),
+        ((code, pid, Day(day)), {name: val}),
+        ((code, pid, date(2020, 1, 1)), {name: val}),
+        ((code, [pid], day), {}),
+        ((code, pid, day), {name: 1}),
+        ((code, pid, day), {name: val, "zz": "x"}),
+        ((), {}),
+    ]
+    for args, kwargs in calls:
+        assert _outcome(ps.value, *args, **kwargs) == _outcome(ps._value, *args, **kwargs), \
+            (args, kwargs)
+
+
+def test_a_policy_set_is_freed_with_its_lookup() -> None:
+    """The lookup refers back to its policy set (a cycle): the garbage collector must
+    see through it, or every loaded policy set would stay in memory."""
+    ps = policykit.load(REPO / "policies")
+    code, pid, bk = sorted(ps.rules)[0]
+    assert ps.value(code, pid, "2024-01-01", **dict(bk)) is not None
+    ref = weakref.ref(ps)
+    del ps
+    gc.collect()
+    assert ref() is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, Any, Protocol
@@ -14,6 +15,14 @@ from .timeline import Resolved, Track, breakdown_fallbacks, resolve_on
 
 if TYPE_CHECKING:
     from .changes import RuleChange
+
+_CLookup: type[_lookup.Lookup] | None
+try:  # the C fast path of value() (setup.py builds it where a compiler is found)
+    from . import _lookup
+
+    _CLookup = _lookup.Lookup
+except ImportError:  # pragma: no cover - the same lookup runs in Python
+    _CLookup = None
 
 RuleKey = tuple[str, str, Breakdown]
 # A value() table, flat in one tuple so a lookup touches one object:
@@ -79,6 +88,13 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
             breaks.append(intern(d))
             answers.append(answer)
     return (len(breaks) + 1, *breaks, None, *answers)
+
+
+class ValueLookup(Protocol):
+    """`PolicySet.value`: the value in force for a region on a day."""
+
+    def __call__(self, code: str, parameter: str, day: str,
+                 **breakdown: str) -> Resolved | None: ...
 
 
 class Linked(Protocol):
@@ -241,14 +257,24 @@ class PolicySet:
                 bk: Breakdown = ()) -> Resolved | None:
         return resolve_on(self.candidates(code, parameter, bk), day)
 
-    def value(self, code: str, parameter: str, day: str, **breakdown: str) -> Resolved | None:
-        """The value in force for a region on a day (YYYY-MM-DD), inheritance resolved.
+    @cached_property
+    def value(self) -> ValueLookup:
+        """The value in force for a region on a day (YYYY-MM-DD), inheritance resolved:
+        `ps.value(code, parameter, day, **breakdown)`.
 
         Fast path: per (region, parameter, breakdown) the answer only changes on the
         days some candidate entry begins or ends, so those days and the answer from
         each (computed by the timeline rule) are tabulated once, flat in one tuple; a
-        lookup is then a few dict hits and a bisect.
+        lookup is then a few dict hits and a bisect. Those hits run in C where the
+        extension `policykit._lookup` is built (it falls back to `_value` for anything
+        else, such as a table not built yet); `_value` is the same in Python.
         """
+        if _CLookup is None:
+            return self._value
+        return _CLookup(self._tables, self._tables1, self._value)
+
+    def _value(self, code: str, parameter: str, day: str, **breakdown: str) -> Resolved | None:
+        """`value()` in Python (the reference; the C path returns the same objects)."""
         # The tables are found by the parameter alone, or with the breakdown, then by
         # the region. Nested dicts of plain strings: the small outer ones stay in cache
         # and strings hash fast and compare by identity, where a tuple key would be
