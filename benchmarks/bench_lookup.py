@@ -4,12 +4,14 @@
     python benchmarks/bench_lookup.py /tmp/corpus [--queries 200000] [--export]
 
 Lookups: `PolicySet.value` (tabulated per region, parameter and breakdown on first
-use) over random (region, rule, day) queries, after one warm-up pass, against the
-untabulated `PolicySet.resolve` baseline on the same queries (ratio = speed-up), and
-on queries of one rule at random days (the cache-friendly case). CPU time, best of 3.
-Target (DESIGN.md §5): >= 1,000,000 lookups per second. `call_floor_per_s` is the same
-loop calling a function with value()'s signature that does nothing: the ceiling for
-this harness (the call with keywords and reading the query list cost that much).
+use; the C fast path where it is built) over random (region, rule, day) queries, after
+one warm-up pass, against the untabulated `PolicySet.resolve` baseline on the same
+queries (ratio = speed-up), against the same lookup in pure Python
+(`PolicySet._value`), and on queries of one rule at random days (the cache-friendly
+case). CPU time, best of 3. Target (DESIGN.md §5): >= 1,000,000 lookups per second.
+Each query is called as a caller writes it: `value(code, parameter, day)`, or with
+`**breakdown` when it has one. `call_floor_per_s` is the same loop calling a Python
+function with value()'s signature that does nothing.
 With --export: wall time of `export_api` and `export_tables` into a temporary folder.
 Prints one JSON object.
 """
@@ -65,10 +67,16 @@ def main(argv: list[str] | None = None) -> int:
                               "load_s": round(time.perf_counter() - t, 2)}
     qs = queries(ps, args.queries)
 
-    def run_value(qs: list[Query]) -> None:
-        value = ps.value
-        for code, pid, day, bk in qs:
-            value(code, pid, day, **bk)
+    def caller(value: Any) -> Any:
+        def run(qs: list[Query]) -> None:
+            for code, pid, day, bk in qs:
+                if bk:
+                    value(code, pid, day, **bk)
+                else:
+                    value(code, pid, day)
+        return run
+
+    run_value, run_python = caller(ps.value), caller(ps._value)
 
     def run_resolve(qs: list[Query]) -> None:
         resolve = ps.resolve
@@ -78,11 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     def nothing(code: str, parameter: str, day: str, **breakdown: str) -> None:
         return None
 
-    def run_floor(qs: list[Query]) -> None:
-        value = nothing
-        for code, pid, day, bk in qs:
-            value(code, pid, day, **bk)
-
+    run_floor = caller(nothing)
     run_value(qs)  # warm-up: builds the tables
     run_resolve(qs)
     value_rate = per_second(run_value, qs)
@@ -91,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     run_value(one)
     result.update({
         "value_per_s": round(value_rate),
+        "value_python_per_s": round(per_second(run_python, qs)),
         "resolve_per_s": round(resolve_rate),
         "value_vs_resolve": round(value_rate / resolve_rate, 2),
         "value_one_rule_per_s": round(per_second(run_value, one)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import json
 import random
 import subprocess
 import sys
@@ -278,3 +279,18 @@ def test_a_policy_set_is_freed_with_its_lookup() -> None:
     del ps
     gc.collect()
     assert ref() is None
+
+
+def test_lookup_benchmark_runs(tmp_path: Path) -> None:
+    """`nox -s bench` reads `value_per_s` from benchmarks/bench_lookup.py: the script
+    runs and reports every rate (the speed itself is the benchmark's business)."""
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "40",
+                    "--out", str(corpus)], check=True, capture_output=True)
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_lookup.py"),
+                          str(corpus), "--queries", "2000"], check=True, capture_output=True,
+                         text=True)
+    result = json.loads(out.stdout)
+    assert result["regions"] == len(policykit.load(corpus).regions)
+    for key in ("value_per_s", "value_python_per_s", "resolve_per_s", "call_floor_per_s"):
+        assert result[key] > 0, key
