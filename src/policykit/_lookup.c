@@ -49,38 +49,31 @@ names_positional(PyObject *name)
     return 0;
 }
 
+/* The answer from the tables, a new reference; NULL without an error set when the
+ * call is not one the tables answer (the caller then asks the fallback); NULL with an
+ * error set on failure. `name` and `value`: the one breakdown keyword, or NULL. */
 static PyObject *
-lookup_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+answer(Lookup *self, PyObject *code, PyObject *parameter, PyObject *day, PyObject *name,
+       PyObject *value)
 {
-    Lookup *self = (Lookup *)op;
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
     PyObject *by_code, *table;
-
-    if (nargs != 3 || nkw > 1) {
-        goto slow;
-    }
-    PyObject *code = args[0], *parameter = args[1], *day = args[2];
     if (!PyUnicode_CheckExact(code) || !PyUnicode_CheckExact(parameter)
         || !PyUnicode_CheckExact(day)) {
-        goto slow;
+        return NULL;
     }
-    if (nkw == 0) {
+    if (name == NULL) {
         by_code = item(self->tables, parameter);
     }
     else {
-        PyObject *name = PyTuple_GET_ITEM(kwnames, 0), *value = args[3];
-        if (!PyUnicode_CheckExact(value) || names_positional(name)) {
-            goto slow;
+        if (!PyUnicode_CheckExact(name) || !PyUnicode_CheckExact(value)
+            || names_positional(name)) {
+            return NULL;
         }
         by_code = item(item(item(self->tables1, parameter), name), value);
     }
     table = item(by_code, code);
     if (table == NULL || !PyTuple_CheckExact(table)) {
-        if (PyErr_Occurred()) {
-            return NULL;
-        }
-        goto slow;
+        return NULL;
     }
     /* (h, break_1 .. break_h-1, None, answer_0 .. answer_h-1); answer_i holds from
      * break_i on, answer_0 before any break. */
@@ -88,7 +81,7 @@ lookup_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *
     Py_ssize_t h = n > 0 ? PyLong_AsSsize_t(PyTuple_GET_ITEM(table, 0)) : -1;
     if (h < 1 || n != 2 * h + 1) {
         PyErr_Clear();
-        goto slow;
+        return NULL;
     }
     Py_ssize_t lo = 1, hi = h; /* bisect_right(table, day, 1, h) */
     while (lo < hi) {
@@ -106,8 +99,22 @@ lookup_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *
         }
     }
     return Py_NewRef(PyTuple_GET_ITEM(table, h + lo));
+}
 
-slow:
+static PyObject *
+lookup_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Lookup *self = (Lookup *)op;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    if (nargs == 3 && nkw <= 1) {
+        PyObject *result = answer(self, args[0], args[1], args[2],
+                                  nkw ? PyTuple_GET_ITEM(kwnames, 0) : NULL,
+                                  nkw ? args[3] : NULL);
+        if (result != NULL || PyErr_Occurred()) {
+            return result;
+        }
+    }
     return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
 }
 
