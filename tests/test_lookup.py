@@ -294,3 +294,37 @@ def test_lookup_benchmark_runs(tmp_path: Path) -> None:
     assert result["regions"] == len(policykit.load(corpus).regions)
     for key in ("value_per_s", "value_python_per_s", "resolve_per_s", "call_floor_per_s"):
         assert result[key] > 0, key
+
+
+def test_without_the_extension_value_is_the_python_lookup() -> None:
+    """Where no C compiler was found, `pip install` goes on without the extension
+    (setup.py: optional) and `value` is the Python lookup, with the same answers."""
+    code = """
+import sys
+sys.modules["policykit._lookup"] = None  # as if it had not been built
+import policykit
+from policykit.policyset import PolicySet
+ps = policykit.load(sys.argv[1])
+assert ps.value.__func__ is PolicySet._value, ps.value
+key = sorted(ps.rules)[0]
+day = max(e.begins or "" for e in ps.rules[key])
+print(repr(ps.value(key[0], key[1], day, **dict(key[2])).entry.value))
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "policies")], check=True,
+                         capture_output=True, text=True)
+    ps = policykit.load(REPO / "policies")
+    key = sorted(ps.rules)[0]
+    day = max(e.begins or "" for e in ps.rules[key])
+    answer = ps.value(key[0], key[1], day, **dict(key[2]))
+    assert answer is not None
+    assert out.stdout.strip() == repr(answer.entry.value)
+
+
+def test_repr_is_a_summary() -> None:
+    """A REPL user sees what was loaded, not megabytes of data (the default dataclass
+    repr printed every entry, also inside the repr of `value`)."""
+    ps = policykit.load(REPO / "policies")
+    values = sum(len(v) for v in ps.rules.values())
+    assert repr(ps) == (f"<PolicySet: {len(ps.regions)} regions, {len(ps.rules)} rules, "
+                        f"{values} values from {REPO / 'policies'}>")
+    assert len(repr(ps.value)) < 300 and repr(ps) in repr(ps.value)

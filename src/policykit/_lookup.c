@@ -168,6 +168,12 @@ lookup_dealloc(Lookup *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+static PyObject *
+lookup_repr(Lookup *self)
+{
+    return PyUnicode_FromFormat("<C lookup in front of %R>", self->fallback);
+}
+
 static PyMemberDef lookup_members[] = {
     /* inspect.signature() and help() follow __wrapped__ to the Python value(). */
     {"__wrapped__", T_OBJECT, offsetof(Lookup, fallback), READONLY, NULL},
@@ -187,6 +193,7 @@ static PyTypeObject LookupType = {
     .tp_vectorcall_offset = offsetof(Lookup, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_members = lookup_members,
+    .tp_repr = (reprfunc)lookup_repr,
 };
 
 static struct PyModuleDef lookup_module = {

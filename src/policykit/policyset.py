@@ -165,7 +165,7 @@ def _overlay_plain(code: str, track: Track, days: list[str], low_days: tuple[str
             answers.append(answer)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class PolicySet:
     """Regions, catalogue, sources and rules. Equality compares the data only."""
 
@@ -197,6 +197,14 @@ class PolicySet:
                 and self.sources == other.sources and self.rules == other.rules)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        # A summary: the data itself runs to megabytes (and shows in every traceback
+        # and in the repr of `value`).
+        values = sum(len(v) for v in self.rules.values())
+        where = f" from {self.root}" if self.root is not None else ""
+        return (f"<PolicySet: {len(self.regions)} regions, {len(self.rules)} rules, "
+                f"{values} values{where}>")
 
     # -- browsing -------------------------------------------------------------
     @property
