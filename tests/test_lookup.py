@@ -328,3 +328,15 @@ def test_repr_is_a_summary() -> None:
     assert repr(ps) == (f"<PolicySet: {len(ps.regions)} regions, {len(ps.rules)} rules, "
                         f"{values} values from {REPO / 'policies'}>")
     assert len(repr(ps.value)) < 300 and repr(ps) in repr(ps.value)
+
+
+def test_children_are_the_regions_naming_the_parent(ps: PolicySet) -> None:
+    """`children` (indexed once) lists exactly the regions whose parent is the code,
+    by code; a caller changing the list it got does not change the index."""
+    for code in [*sorted(ps.regions), "999999"]:
+        expected = sorted((r for r in ps.regions.values() if r.parent == code),
+                          key=lambda r: r.code)
+        assert ps.children(code) == expected
+    some = next(c for c in sorted(ps.regions) if ps.children(c))
+    ps.children(some).clear()
+    assert ps.children(some)

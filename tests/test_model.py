@@ -12,6 +12,7 @@ from policykit.model import (
     Entry,
     Value,
     entry_from_plain,
+    plain_number,
     value_from_plain,
 )
 
@@ -54,3 +55,15 @@ def test_defaults_and_single_values_match_init() -> None:
     for f in fields(Value):
         assert getattr(d, f.name) == getattr(
             Value("duration", low=Decimal(3), high=Decimal(6), unit="months"), f.name)
+
+
+def test_plain_number_is_the_same_for_equal_decimals_whatever_came_first() -> None:
+    """plain_number is cached by value: equal Decimals written differently (1, 1.0,
+    1E+0) must give the same JSON number, integral ones as int, others as float."""
+    plain_number.cache_clear()
+    cases = [("1.0", "1", 1), ("2.50", "2.5", 2.5), ("1E+2", "100", 100),
+             ("0.070", "0.07", 0.07), ("-3.00", "-3", -3)]
+    for first, second, expected in cases:
+        a, b = plain_number(Decimal(first)), plain_number(Decimal(second))
+        assert a == b == expected and type(a) is type(b) is type(expected), (first, second)
+    assert plain_number(Decimal("1e15")) == 1e15 and type(plain_number(Decimal("1e15"))) is float

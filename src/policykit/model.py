@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 from sys import intern
 from typing import Any, TypeVar
 
@@ -62,8 +63,11 @@ def _opt(x: Any) -> str | None:
     return None if x is None else intern(str(x))
 
 
+@lru_cache(maxsize=1 << 16)
 def plain_number(d: Decimal) -> int | float:
-    """The JSON/YAML number for a Decimal (int when integral)."""
+    """The JSON/YAML number for a Decimal (int when integral). Cached: the same few
+    thousand numbers recur across a million values, and equal Decimals (1 and 1.0)
+    give equal results."""
     if d == d.to_integral_value() and abs(d) < 10**15:
         return int(d)
     return float(d)

@@ -188,6 +188,7 @@ class PolicySet:
         default_factory=dict, repr=False)
     _keys_by_region: dict[str, list[tuple[str, Breakdown]]] | None = field(
         default=None, repr=False)
+    _children: dict[str, list[Region]] | None = field(default=None, repr=False)
     _changes: tuple[RuleChange, ...] | None = field(default=None, repr=False)
 
     def __eq__(self, other: object) -> bool:
@@ -222,8 +223,16 @@ class PolicySet:
         return {k: v for k, v in self.rules.items() if k[0] == code}
 
     def children(self, code: str) -> list[Region]:
-        return sorted((r for r in self.regions.values() if r.parent == code),
-                      key=lambda r: r.code)
+        """The regions whose parent is `code`, by code (indexed once: the API asks for
+        every region's children)."""
+        if self._children is None:
+            index: dict[str, list[Region]] = {}
+            for c in sorted(self.regions):
+                r = self.regions[c]
+                if r.parent is not None:
+                    index.setdefault(r.parent, []).append(r)
+            self._children = index
+        return list(self._children.get(code, ()))
 
     # -- inheritance ----------------------------------------------------------
     def chain(self, code: str) -> tuple[str, ...]:
