@@ -8,7 +8,9 @@ use; the C fast path where it is built) over random (region, rule, day) queries,
 one warm-up pass, against the untabulated `PolicySet.resolve` baseline on the same
 queries (ratio = speed-up), against the same lookup in pure Python
 (`PolicySet._value`), and on queries of one rule at random days (the cache-friendly
-case). CPU time, best of 3. Target (DESIGN.md §5): >= 1,000,000 lookups per second.
+case). CPU time, best of 5 passes: on a shared machine a pass slowed by a neighbour
+says nothing about the code (passes of one run were seen to differ by 30 %). Target
+(DESIGN.md §5): >= 1,000,000 lookups per second.
 Each query is called as a caller writes it: `value(code, parameter, day)`, or with
 `**breakdown` when it has one. `call_floor_per_s` is the same loop calling a Python
 function with value()'s signature that does nothing.
@@ -42,7 +44,7 @@ def queries(ps: Any, n: int, seed: int = 1) -> list[Query]:
     return out
 
 
-def per_second(fn: Any, qs: list[Query], repeat: int = 3) -> float:
+def per_second(fn: Any, qs: list[Query], repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
         t = time.process_time()
