@@ -309,3 +309,26 @@ def test_change_archive_is_capped_and_says_where_the_rest_is(
     assert 5 < shown <= 15
     # Every change left out is counted and pointed to.
     assert f"另有更早的 {len(changes) - shown} 条变更" in out.files["changes/index.md"]
+
+
+def test_sync_tree_replaces_files_so_a_published_link_keeps_its_bytes(tmp_path: Path) -> None:
+    """The site hard-links the work folder's data files (`mkdocs_build.LINKED_DIRS`).
+    A later build with `--work` must therefore never write into those files: `sync_tree`
+    puts a new file in place (a new inode), keeps an unchanged one, and the published
+    link still reads the old bytes until the new site is swapped in."""
+    from policykit.mkdocs_build import LINKED_DIRS, sync_tree
+
+    work, fresh, published = tmp_path / "work", tmp_path / "fresh", tmp_path / "site"
+    changed, same = f"{LINKED_DIRS[0]}regions/1.json", f"{LINKED_DIRS[1]}values.csv"
+    for root, data in ((work, b"old"), (fresh, b"new")):
+        for rel in (changed, same):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / changed).write_bytes(data)
+        (root / same).write_bytes(b"unchanged")
+    for rel in (changed, same):
+        (published / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(work / rel, published / rel)
+    sync_tree(fresh, work)
+    assert (work / changed).read_bytes() == b"new"
+    assert (published / changed).read_bytes() == b"old"
+    assert os.path.samefile(work / same, published / same)  # left alone, still shared

@@ -207,6 +207,11 @@ def test_work_folder_keeps_unchanged_files_and_their_times(tmp_path: Path) -> No
     args = ("build", str(POLICIES), "--out", str(out), "--work", str(work), "--as-of", AS_OF)
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr
+    # The data files are hard links to the work folder's, not copies (same file system).
+    for rel in ("api/v1/regions/441800.json", "downloads/values.csv"):
+        assert os.path.samefile(out / rel, work / rel), rel
+    assert not os.path.samefile(out / "regions" / "441800" / "index.html",
+                                work / "regions" / "441800.md")
     past = 1_000_000_000
     for f in [*work.rglob("*"), *out.rglob("*")]:
         if f.is_file():

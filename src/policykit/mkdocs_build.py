@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .export import API_DIR, DOWNLOADS_DIR
 from .forked import can_fork
 from .site import NavItem, SiteContent, WrittenFiles, write_if_changed
 
@@ -115,6 +116,33 @@ _UNSEARCHED = re.compile(r'<section(?: [^>]*)? data-search-exclude="true"[^>]*>'
 RAW_MIN = 100
 
 
+# Data folders of the docs tree whose files the site links to rather than copies. Only
+# `sync_tree` (os.replace) and `prune` (unlink) change files there, so a file of a
+# published site is never rewritten through its link by a later build with `--work`.
+LINKED_DIRS = (f"{API_DIR}/", f"{DOWNLOADS_DIR}/")
+
+
+def _linked_file() -> Any:
+    """mkdocs' File, with `copy_file` making a hard link (a copy across file systems)."""
+    from mkdocs.structure.files import File
+
+    class LinkedFile(File):
+        def copy_file(self, dirty: bool = False) -> None:
+            src, dest = self.abs_src_path, self.abs_dest_path
+            if src is None or dirty:
+                super().copy_file(dirty)
+                return
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if os.path.lexists(dest):
+                os.unlink(dest)
+            try:
+                os.link(src, dest)
+            except OSError:  # another file system, or no hard links there
+                super().copy_file(dirty)
+
+    return LinkedFile
+
+
 def _scale_plugin() -> Any:
     """An in-process mkdocs plugin for sites of thousands of generated pages.
 
@@ -133,8 +161,12 @@ def _scale_plugin() -> Any:
        holding 5,000 pages of HTML as str cost gigabytes. Between rendering and
        writing each page's HTML is kept zlib-compressed, and it is dropped once the
        page is written.
+    4. The JSON API and the downloads (over a GB at 3,000 regions) are hard-linked into
+       the site instead of copied, where the file system allows (`_linked_file`).
     """
     from mkdocs.plugins import BasePlugin, event_priority
+
+    linked = _linked_file()
 
     class Scale(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def __init__(self) -> None:
@@ -157,6 +189,12 @@ def _scale_plugin() -> Any:
                 return markdown
             self._raw[page.file.src_uri] = raw
             return "\n\n".join(blocks)
+
+        def on_files(self, files: Any, /, *, config: Any) -> Any:
+            for f in files:
+                if f.src_uri.startswith(LINKED_DIRS) and not f.is_documentation_page():
+                    f.__class__ = linked
+            return files
 
         # Before any other plugin sees the HTML.
         @event_priority(100)
