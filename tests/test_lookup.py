@@ -63,24 +63,34 @@ def breakdowns(ps: PolicySet) -> dict[str, list[tuple[tuple[str, str], ...]]]:
     return out
 
 
-def test_value_equals_resolve_random(ps: PolicySet) -> None:
-    rng = random.Random(7)
-    codes = [*sorted(ps.regions), "999999"]  # an unknown region: inherits the nation's
+def _queries(ps: PolicySet, n: int, seed: int) -> list[tuple[str, str, str, dict[str, str]]]:
+    """Random lookups: half a rule's own region, parameter and breakdown, half any region
+    (an unknown one too: it inherits the nation's) with any parameter and breakdown
+    (some no rule has); days on and around break days, and any day."""
+    rng = random.Random(seed)
+    codes = [*sorted(ps.regions), "999999"]
     params = breakdowns(ps)
     pids = sorted(params)
     days = [*break_days(ps), "1900-01-01", "2999-12-31"]
-    checked = found = 0
     keys = sorted(ps.rules)
-    for _ in range(20_000):
-        if rng.random() < 0.5:  # a rule's own region, parameter and breakdown
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.5:
             code, pid, bk = rng.choice(keys)
         else:
             code, pid = rng.choice(codes), rng.choice(pids)
             bk = rng.choice(params[pid])
         day = rng.choice(days) if rng.random() < 0.5 else (
             f"{rng.randint(2008, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
-        expected = ps.resolve(code, pid, day, bk)
-        assert ps.value(code, pid, day, **dict(bk)) == expected, (code, pid, day, bk)
+        out.append((code, pid, day, dict(bk)))
+    return out
+
+
+def test_value_equals_resolve_random(ps: PolicySet) -> None:
+    checked = found = 0
+    for code, pid, day, bk in _queries(ps, 20_000, seed=7):
+        expected = ps.resolve(code, pid, day, tuple(sorted(bk.items())))
+        assert ps.value(code, pid, day, **bk) == expected, (code, pid, day, bk)
         checked += 1
         found += expected is not None
     assert found > checked // 8  # enough queries hit values
@@ -196,24 +206,6 @@ def test_the_c_lookup_is_built_and_used(ps: PolicySet) -> None:
     assert ps.value is ps.value  # made once per policy set
     names = list(inspect.signature(ps.value).parameters)
     assert names == ["code", "parameter", "day", "breakdown"]
-
-
-def _queries(ps: PolicySet, n: int, seed: int) -> list[tuple[str, str, str, dict[str, str]]]:
-    rng = random.Random(seed)
-    codes = [*sorted(ps.regions), "999999"]
-    params = breakdowns(ps)
-    pids = sorted(params)
-    days = [*break_days(ps), "1900-01-01", "2999-12-31"]
-    keys = sorted(ps.rules)
-    out = []
-    for _ in range(n):
-        if rng.random() < 0.5:
-            code, pid, bk = rng.choice(keys)
-        else:
-            code, pid = rng.choice(codes), rng.choice(pids)
-            bk = rng.choice(params[pid])
-        out.append((code, pid, rng.choice(days), dict(bk)))
-    return out
 
 
 def test_c_path_returns_the_python_objects(ps: PolicySet) -> None:
