@@ -36,7 +36,7 @@ def lint(session: nox.Session) -> None:
 def schemas(session: nox.Session) -> None:
     """Rewrite schemas/ from src/policykit/schemadefs.py (after changing the format)."""
     session.install(".")
-    session.run("python", "-m", "policykit.schemadefs", "schemas")
+    session.run("python", "-m", "policykit.loader.schemadefs", "schemas")
 
 
 @nox.session(python=PYTHON)
@@ -63,7 +63,7 @@ def serve(session: nox.Session) -> None:
 def checkdocs(session: nox.Session) -> None:
     """Rewrite docs/checks.md from the consistency-rule catalogue (after changing a rule)."""
     session.install(".")
-    session.run("python", "-c", "from pathlib import Path; from policykit.checkdocs import "
+    session.run("python", "-c", "from pathlib import Path; from policykit.check.docs import "
                 "checks_markdown; Path('docs/checks.md').write_text(checks_markdown(), "
                 "encoding='utf-8')")
 

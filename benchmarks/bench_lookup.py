@@ -105,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         "target_per_s": 1_000_000,
     })
     if args.export:
-        from policykit.export import export_api
-        from policykit.tables import export_tables
+        from policykit.publish.api.export import export_api
+        from policykit.publish.tables import export_tables
 
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()

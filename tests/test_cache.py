@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import POLICIES, REPO, run_cli
-from policykit import filecache, schema
-from policykit.progress import Progress, show_progress
-from policykit.repository import load_tree
+from policykit.loader import cache as filecache
+from policykit.loader import schema
+from policykit.loader.build import load_tree
+from policykit.util.progress import Progress, show_progress
 
 DONGGUAN = "regions/440000-广东省/441900-东莞市/region.yaml"
 

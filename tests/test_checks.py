@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, run_cli
-from policykit import checks
+from policykit.check import run as checks
 
 CASES_ROOT = EXAMPLES / "checks"
 SHARED = CASES_ROOT / "_shared" / "policies"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import REPO, run_cli
-from policykit import checks
-from policykit.checkdocs import checks_markdown
+from policykit.check import run as checks
+from policykit.check.docs import checks_markdown
 
 
 def test_docs_checks_md_is_current() -> None:

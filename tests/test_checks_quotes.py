@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from policykit.checkrules import _days, _month_days
-from policykit.quotes import number_in_quote, percent_written_as_ratio
+from policykit.check.quotes import number_in_quote, percent_written_as_ratio
+from policykit.check.rules import _days, _month_days
 
 
 @pytest.mark.parametrize(("kind", "n", "quote"), [
@@ -57,7 +57,7 @@ def test_months_in_days() -> None:
 
 def test_archived_text_normalisation() -> None:
     pytest.importorskip("opencc")
-    from policykit.quotes import SourceText
+    from policykit.check.quotes import SourceText
 
     norm = SourceText()
     archived = norm.normalise("醫(yī)療保險(xiǎn)費率按０．７%執(zhí)行,\n較省規(guī)定")

@@ -7,9 +7,9 @@ import re
 import textwrap
 
 from conftest import EXAMPLES, REPO
-from policykit import diff as diffmod
-from policykit.diff import Change
-from policykit.diff_render import change_plain
+from policykit.diff import compare as diffmod
+from policykit.diff.compare import Change
+from policykit.diff.render import change_plain
 
 DOC = (REPO / "docs" / "diff.md").read_text(encoding="utf-8")
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.diff import (
+from policykit.diff.compare import (
     Change,
     apply,
     canonical_rules,
@@ -27,9 +27,18 @@ from policykit.diff import (
     diff_at,
     match_entries,
 )
-from policykit.diff_render import RENDERERS, SideInfo, Sides
-from policykit.model import Catalogue, Dimension, Entry, Label, Parameter, Region, Source, Value
-from policykit.policyset import PolicySet
+from policykit.diff.render import RENDERERS, SideInfo, Sides
+from policykit.model.entities import (
+    Catalogue,
+    Dimension,
+    Entry,
+    Label,
+    Parameter,
+    Region,
+    Source,
+    Value,
+)
+from policykit.model.policyset import PolicySet
 
 D = Decimal
 LEVELS = (("level1", Label("一级医院")), ("level3", Label("三级医院")))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policykit.diff import diff
-from policykit.diff_render import SideInfo, Sides, md_code, md_link, md_text, render_markdown
-from policykit.model import Catalogue, Entry, Label, Parameter, Region, Source, Value
-from policykit.policyset import PolicySet
+from policykit.diff.compare import diff
+from policykit.diff.render import SideInfo, Sides, md_code, md_link, md_text, render_markdown
+from policykit.model.entities import Catalogue, Entry, Label, Parameter, Region, Source, Value
+from policykit.model.policyset import PolicySet
 
 
 def test_md_text_escapes_markdown_and_html() -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, REPO, run_cli
-from policykit import cli
+from policykit.cli import main as cli
 
 WORKFLOW = REPO / ".github" / "workflows" / "policykit.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"

@@ -23,17 +23,18 @@ import pytest
 
 import policykit
 from conftest import POLICIES, REPO, run_cli
-from policykit import apischema, schemadefs
-from policykit.atomic import atomic_output
 from policykit.client import ApiError, load_api
-from policykit.export import (
+from policykit.loader import schemadefs
+from policykit.model.entities import entry_to_plain, value_to_plain
+from policykit.publish.api import schema as apischema
+from policykit.publish.api.export import (
     api_documents,
     change_to_plain,
     data_commit,
     document_bytes,
     export_api,
 )
-from policykit.model import entry_to_plain, value_to_plain
+from policykit.util.atomic import atomic_output
 
 AS_OF = "2025-06-01"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -295,7 +296,8 @@ def test_source_date_epoch_pins_the_as_of_date(tmp_path: Path) -> None:
 
 def test_failed_export_leaves_previous_output_intact(
         out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykit import cli, tables
+    from policykit.cli import main as cli
+    from policykit.publish import tables
 
     target = tmp_path / "site"
     shutil.copytree(out, target)
@@ -316,7 +318,8 @@ def test_failed_export_leaves_previous_output_intact(
 def test_write_error_is_reported_not_raised(
         out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from policykit import cli, export
+    from policykit.cli import main as cli
+    from policykit.publish.api import export
 
     target = tmp_path / "site"
     shutil.copytree(out, target)
@@ -482,8 +485,8 @@ def test_client_reads_over_http(api: Path, ps: policykit.PolicySet) -> None:
 
 def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.PolicySet,
                                                             api: Path) -> None:
-    from policykit.atomic import json_bytes
-    from policykit.export import JsonList
+    from policykit.publish.api.export import JsonList
+    from policykit.util.atomic import json_bytes
 
     docs = dict(api_documents(ps, AS_OF))
     streamed = docs["changes.json"]

@@ -26,18 +26,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policykit import PolicySet
-from policykit.changes import day_before
 from policykit.client import load_api
-from policykit.export import api_documents, document_bytes, export_api
-from policykit.model import (
+from policykit.model.changes import day_before
+from policykit.model.entities import (
     Entry,
     catalogue_from_plain,
     entry_from_plain,
     region_from_plain,
     source_from_plain,
 )
-from policykit.policyset import breakdown_key
-from policykit.tables import csv_bytes, long_table
+from policykit.model.policyset import breakdown_key
+from policykit.publish.api.export import api_documents, document_bytes, export_api
+from policykit.publish.tables import csv_bytes, long_table
 
 AS_OF = "2024-07-01"
 TEXT = st.text(min_size=1, max_size=12)

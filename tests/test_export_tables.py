@@ -14,9 +14,9 @@ import pytest
 
 import policykit
 from conftest import POLICIES
-from policykit.display import entry_value_zh
-from policykit.model import Entry
-from policykit.tables import (
+from policykit.model.display import entry_value_zh
+from policykit.model.entities import Entry
+from policykit.publish.tables import (
     LONG_COLUMNS,
     MAX_DATE_COLUMNS,
     export_tables,
@@ -209,7 +209,7 @@ def test_sheet_names_are_valid_excel_names() -> None:
 
 def test_docs_describe_every_column_and_file_shape() -> None:
     from conftest import REPO
-    from policykit.apischema import SHAPES
+    from policykit.publish.api.schema import SHAPES
 
     doc = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     for cid, _, _ in LONG_COLUMNS:

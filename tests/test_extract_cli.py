@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from policykit.schemadefs import region_schema
+from policykit.loader.schemadefs import region_schema
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[1] / "archive"  # the seed documents, in the repo
@@ -27,7 +27,7 @@ def extract_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str
     # The standalone entry point is the same code `policykit extract` registers.
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "policykit.cli_extract", *args], cwd=cwd, capture_output=True,
+        [sys.executable, "-m", "policykit.cli.extract", *args], cwd=cwd, capture_output=True,
         text=True, encoding="utf-8", env=env, timeout=300,
     )
 
@@ -105,7 +105,7 @@ def test_html_input(tmp_path: Path) -> None:
 
 @needs_seeds
 def test_write_appends_drafts_and_is_idempotent(tmp_path: Path) -> None:
-    from policykit.repository import load_tree
+    from policykit.loader.build import load_tree
 
     root = tmp_path / "policies"
     shutil.copytree(POLICIES, root)
@@ -133,7 +133,7 @@ def test_write_appends_drafts_and_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_write_extends_an_existing_rule_history(tmp_path: Path) -> None:
-    from policykit.repository import load_tree
+    from policykit.loader.build import load_tree
 
     root = tmp_path / "policies"
     shutil.copytree(POLICIES, root)
@@ -223,7 +223,7 @@ def test_usage_errors(tmp_path: Path, args: list[str], code: str) -> None:
 
 
 def test_policykit_extract_is_registered() -> None:
-    from policykit import cli
+    from policykit.cli import main as cli
 
     try:
         ap = cli.parser()

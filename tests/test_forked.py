@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import POLICIES, REPO, failing_examples
-from policykit.export import ExportError
-from policykit.forked import can_fork, forked
+from policykit.publish.api.export import ExportError
+from policykit.util.fork import can_fork, forked
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
 
@@ -65,7 +65,7 @@ def test_parent_error_stops_the_child(tmp_path: Path) -> None:
 
 def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
     import policykit
-    from policykit.cli_build import build_site
+    from policykit.cli.build import build_site
 
     ps = policykit.load(POLICIES)
     for name, parallel in (("seq", False), ("par", True)):
@@ -83,8 +83,8 @@ def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
 def test_checks_split_across_a_child_find_the_same(tmp_path: Path) -> None:
     """Every example that breaks a rule gives the same findings, in the same order,
     whether half of the regions is checked in a forked child or not."""
-    from policykit import checks
-    from policykit.repository import load_tree
+    from policykit.check import run as checks
+    from policykit.loader.build import load_tree
 
     roots = [POLICIES, *failing_examples(tmp_path)]
     seen = 0
@@ -100,7 +100,7 @@ def test_checks_split_across_a_child_find_the_same(tmp_path: Path) -> None:
 
 def test_export_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
     import policykit
-    from policykit.publish import export_all
+    from policykit.publish.run import export_all
 
     ps = policykit.load(POLICIES)
     counts = [export_all(ps, tmp_path / name, "2025-06-30", "https://example.org/", None,
@@ -121,8 +121,9 @@ def test_partition_keeps_inheritance_links_in_one_part(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from policykit import checks, load
-    from policykit.model import NATIONAL
+    from policykit import load
+    from policykit.check import run as checks
+    from policykit.model.entities import NATIONAL
 
     out = tmp_path / "corpus"
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "300",
@@ -147,8 +148,8 @@ def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(tmp_path: Path,
     import shutil
 
     import policykit
-    from policykit.cli_build import build_site
-    from policykit.mkdocs_build import SiteBuildError
+    from policykit.cli.build import build_site
+    from policykit.publish.mkdocs import SiteBuildError
 
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(REPO / "site_src", tmp_path / "site_src")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from policykit import checks
+from policykit.check import run as checks
+from policykit.check.memo import Memo
 from policykit.diagnostics import Diagnostic, sort_diagnostics
-from policykit.incremental import Memo
-from policykit.repository import load_tree
+from policykit.loader.build import load_tree
 from test_checks_data import DONGGUAN, GUANGDONG, QINGYUAN, copy_policies, set_value_after
 
 DIBAO = "parameter: assistance.ratio\n    breakdown: {assistance_category: dibao}"

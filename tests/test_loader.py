@@ -14,9 +14,10 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, POLICIES, REPO, run_cli
-from policykit import codes, repository
-from policykit.model import dec
-from policykit.schemadefs import render
+from policykit import codes
+from policykit.loader import build as repository
+from policykit.loader.schemadefs import render
+from policykit.model.entities import dec
 
 INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
 # E_READ needs a file the OS refuses to read, which root (CI) can always read.

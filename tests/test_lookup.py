@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import policykit
-from policykit.model import NATIONAL
-from policykit.policyset import PolicySet
+from policykit.model.entities import NATIONAL
+from policykit.model.policyset import PolicySet
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -195,12 +195,12 @@ def test_layered_tables_equal_full_tabulation(ps: PolicySet) -> None:
     assert layered > len(ps.regions)
 
 
-# -- the C fast path (policykit._lookup) ---------------------------------------------
+# -- the C fast path (policykit.model._lookup) ------------------------------------------
 
 def test_the_c_lookup_is_built_and_used(ps: PolicySet) -> None:
     """setup.py builds the extension wherever a C compiler is found, as on CI; if
     this fails, `pip install .` fell back to pure Python (see its build log)."""
-    from policykit import _lookup
+    from policykit.model import _lookup
 
     assert isinstance(ps.value, _lookup.Lookup)
     assert ps.value is ps.value  # made once per policy set
@@ -293,9 +293,9 @@ def test_without_the_extension_value_is_the_python_lookup() -> None:
     (setup.py: optional) and `value` is the Python lookup, with the same answers."""
     code = """
 import sys
-sys.modules["policykit._lookup"] = None  # as if it had not been built
+sys.modules["policykit.model._lookup"] = None  # as if it had not been built
 import policykit
-from policykit.policyset import PolicySet
+from policykit.model.policyset import PolicySet
 ps = policykit.load(sys.argv[1])
 assert ps.value.__func__ is PolicySet._value, ps.value
 key = sorted(ps.rules)[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import fields
 from decimal import Decimal
 
-from policykit.model import (
+from policykit.model.entities import (
     Acknowledgement,
     Delta,
     Entry,

@@ -15,10 +15,10 @@ import pytest
 
 import policykit
 from conftest import POLICIES
-from policykit import site
-from policykit.chart import Segment, Series, step_chart
-from policykit.feed import FeedEntry, atom_feed
-from policykit.site import SiteInput, generate, md_text, page_url, script_json
+from policykit.publish.chart import Segment, Series, step_chart
+from policykit.publish.feed import FeedEntry, atom_feed
+from policykit.publish.site import pages as site
+from policykit.publish.site.pages import SiteInput, generate, md_text, page_url, script_json
 
 AS_OF = "2025-06-30"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -316,7 +316,7 @@ def test_sync_tree_replaces_files_so_a_published_link_keeps_its_bytes(tmp_path: 
     A later build with `--work` must therefore never write into those files: `sync_tree`
     puts a new file in place (a new inode), keeps an unchanged one, and the published
     link still reads the old bytes until the new site is swapped in."""
-    from policykit.mkdocs_build import LINKED_DIRS, sync_tree
+    from policykit.publish.mkdocs import LINKED_DIRS, sync_tree
 
     work, fresh, published = tmp_path / "work", tmp_path / "fresh", tmp_path / "site"
     changed, same = f"{LINKED_DIRS[0]}regions/1.json", f"{LINKED_DIRS[1]}values.csv"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Severity
+from policykit.diagnostics import Diagnostic, Severity
 
 
 @dataclass(frozen=True, slots=True)

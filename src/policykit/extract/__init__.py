@@ -14,10 +14,10 @@ drafts to a region file.
 
 from __future__ import annotations
 
-from ..model import Catalogue
-from .errors import ExtractError
-from .pipeline import Extraction, Proposal, extract_document, load_catalogue
-from .text import DocKind, Document, load_document, parse_document
+from policykit.extract.errors import ExtractError
+from policykit.extract.pipeline import Extraction, Proposal, extract_document, load_catalogue
+from policykit.extract.text import DocKind, Document, load_document, parse_document
+from policykit.model.entities import Catalogue
 
 __all__ = [
     "Document", "ExtractError", "Extraction", "Proposal", "extract", "extract_document",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from .figures import Figure
+from policykit.extract.figures import Figure
 
 Role = Literal["rule", "statistic", "target", "context", "unclassified"]
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from ..model import Catalogue, catalogue_from_plain
-from .classify import Match, Reading, Role, clauses, read_figure
-from .errors import fail
-from .figures import Figure, document_date, find_figures, link_changes, tidy
-from .text import Document, sentences
+from policykit.extract.classify import Match, Reading, Role, clauses, read_figure
+from policykit.extract.errors import fail
+from policykit.extract.figures import Figure, document_date, find_figures, link_changes, tidy
+from policykit.extract.text import Document, sentences
+from policykit.model.entities import Catalogue, catalogue_from_plain
 
 Confidence = Literal["high", "medium", "low"]
 

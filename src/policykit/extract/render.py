@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..codes import EXTRACT_MARKER
-from .pipeline import Extraction, Proposal
+from policykit.codes import EXTRACT_MARKER
+from policykit.extract.pipeline import Extraction, Proposal
 
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
 ROLE_ZH = {"rule": "规则", "statistic": "统计", "target": "目标", "context": "背景",

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from .errors import fail
+from policykit.extract.errors import fail
 
 DocKind = Literal["text", "markdown", "html"]
 

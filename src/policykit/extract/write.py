@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from .errors import fail
-from .pipeline import Proposal
-from .render import dedupe, entry_lines, rules_items
+from policykit.extract.errors import fail
+from policykit.extract.pipeline import Proposal
+from policykit.extract.render import dedupe, entry_lines, rules_items
 
 
 def find_region_file(root: Path, code: str) -> Path:
@@ -191,7 +191,7 @@ def _extends(old: list[Any], new: list[Any]) -> bool:
 
 def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> int:
     """Append the drafts not yet in the file; returns how many entries were added."""
-    from ..schemadefs import region_schema
+    from policykit.loader.schemadefs import region_schema
 
     try:
         text = path.read_text(encoding="utf-8")

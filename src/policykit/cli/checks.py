@@ -1,0 +1,21 @@
+"""`policykit checks [--markdown]`: the consistency-rule catalogue (docs/checks.md)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("checks", help="一致性规则目录 / list the consistency rules "
+                                      "(--markdown: docs/checks.md)")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the generated docs/checks.md page")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from policykit.check.docs import checks_markdown, checks_text
+
+    print(checks_markdown() if args.markdown else checks_text(), end="")
+    return 0

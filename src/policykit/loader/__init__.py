@@ -1,0 +1,1 @@
+"""policykit.loader."""

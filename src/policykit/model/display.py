@@ -1,0 +1,163 @@
+"""Chinese (and English) renderings of values, periods and statuses.
+
+One place decides how a value reads, so the CLI, the diff, the site and the
+tables agree. Plain text only: callers escape for their medium.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from policykit.model.entities import Catalogue, DiseaseList, Entry, Parameter, Value
+
+STATUS_ZH = {
+    "in_force": "有效", "temporary": "阶段性", "planned": "计划", "draft": "草案",
+    "repealed": "已废止", "unknown": "状态不明",
+}
+STATUS_EN = {
+    "in_force": "in force", "temporary": "temporary", "planned": "planned", "draft": "draft",
+    "repealed": "repealed", "unknown": "status unknown",
+}
+OBTAINED_ZH = {"stated": "原文载明", "inferred": "推断", "derived": "推算"}
+DURATION_ZH = {"day": "天", "working_day": "个工作日", "month": "个月", "year": "年"}
+DURATION_EN = {"day": "days", "working_day": "working days", "month": "months", "year": "years"}
+MODE_ZH = {"pp": "个百分点", "relative": "%（相对比例）", "absolute": "", "unknown": ""}
+BOUND_ZH = {"exact": "", "min": "不低于 ", "max": "不高于 "}
+
+
+def num(d: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: 0.600 → 0.6, 2E+6 → 2000000."""
+    text = format(d.normalize(), "f")
+    return text
+
+
+def pct(d: Decimal) -> str:
+    return num(d * 100) + "%"
+
+
+def group(d: Decimal) -> str:
+    """Thousands separators for money: 2000000 → 2,000,000."""
+    whole, _, frac = num(d).partition(".")
+    neg = whole.startswith("-")
+    digits = whole.lstrip("-")
+    grouped = f"{int(digits):,}"
+    return ("-" if neg else "") + grouped + (f".{frac}" if frac else "")
+
+
+def _scalar(v: Value, one: callable) -> str:  # type: ignore[valid-type]
+    if v.is_range:
+        assert v.low is not None and v.high is not None
+        return f"{one(v.low)}–{one(v.high)}"  # type: ignore[misc]
+    assert v.number is not None
+    return one(v.number)  # type: ignore[misc, no-any-return]
+
+
+def value_zh(v: Value, param: Parameter | None = None, bound: str = "exact") -> str:
+    unit = param.unit.zh if param is not None and param.unit is not None else ""
+    prefix = BOUND_ZH.get(bound, "")
+    k = v.kind
+    if k == "unknown":
+        return f"未公布（{v.text}）"
+    if k == "ratio":
+        return prefix + _scalar(v, pct)
+    if k == "amount":
+        return prefix + _scalar(v, group) + " " + (unit or "元")
+    if k in ("number", "count"):
+        return prefix + _scalar(v, num) + (f" {unit}" if unit else "")
+    if k == "duration":
+        return prefix + _scalar(v, num) + " " + DURATION_ZH.get(v.unit or "", v.unit or "")
+    if k == "date":
+        return v.text or ""
+    if k == "flag":
+        return "是" if v.flag else "否"
+    if k == "adjustment":
+        assert v.number is not None
+        verb = {"decrease": "降低", "increase": "提高"}.get(v.direction or "", "调整")
+        if v.mode == "unknown":
+            return f"{verb} {num(v.number)}（原文未说明是百分点还是相对比例）"
+        if v.mode == "pp":
+            return f"{verb} {num(v.number)} 个百分点"
+        if v.mode == "relative":
+            return f"{verb} {num(v.number)}%（相对比例）"
+        return f"{verb} {num(v.number)}"
+    if k == "diseases":
+        assert v.diseases is not None
+        dl = v.diseases
+        names = "、".join(d.name for d in dl.items)
+        if dl.complete:
+            return f"共 {len(dl.items)} 种：{names}"
+        declared = f"共 {dl.declared_count} 种，" if dl.declared_count is not None else ""
+        return f"{declared}已列出 {len(dl.items)} 种（名单不完整）" + (f"：{names}" if names else "")
+    return str(k)
+
+
+def value_en(v: Value, param: Parameter | None = None, bound: str = "exact") -> str:
+    prefix = {"exact": "", "min": "at least ", "max": "at most "}.get(bound, "")
+    unit = param.unit.en if param is not None and param.unit is not None and param.unit.en else ""
+    k = v.kind
+    if k == "unknown":
+        return f"unknown ({v.text})"
+    if k == "ratio":
+        return prefix + _scalar(v, pct)
+    if k == "amount":
+        return prefix + _scalar(v, group) + " " + (unit or "yuan")
+    if k in ("number", "count"):
+        return prefix + _scalar(v, num) + (f" {unit}" if unit else "")
+    if k == "duration":
+        return prefix + _scalar(v, num) + " " + DURATION_EN.get(v.unit or "", v.unit or "")
+    if k == "flag":
+        return "yes" if v.flag else "no"
+    if k == "adjustment":
+        assert v.number is not None
+        return f"{v.direction or 'change'} by {num(v.number)} (mode: {v.mode})"
+    if k == "diseases":
+        assert v.diseases is not None
+        dl = v.diseases
+        return f"{len(dl.items)} named" + (
+            f" of {dl.declared_count} declared" if dl.declared_count is not None else "")
+    return v.text or ""
+
+
+def disease_count_zh(dl: DiseaseList) -> str:
+    """How complete a disease list is: 共 38 种，已列出 2 种 / 共 5 种 / 已列出 2 种（总数不详）."""
+    if dl.complete:
+        return f"共 {len(dl.items)} 种"
+    if dl.declared_count is not None:
+        return f"共 {dl.declared_count} 种，已列出 {len(dl.items)} 种"
+    return f"已列出 {len(dl.items)} 种（总数不详）"
+
+
+def entry_value_zh(e: Entry, cat: Catalogue) -> str:
+    return value_zh(e.value, cat.parameters.get(e.parameter), e.bound)
+
+
+def period_zh(e: Entry) -> str:
+    if e.start and e.end:
+        return f"{e.start} 至 {e.end}（不含）"
+    if e.start:
+        return f"自 {e.start} 起"
+    if e.observed and e.end:
+        return f"{e.observed} 时有效，至 {e.end}（不含）；起始日期不详"
+    if e.observed:
+        return f"{e.observed} 时有效（起始日期不详）"
+    if e.end:
+        return f"至 {e.end}（不含）；起始日期不详"
+    return "日期不详"
+
+
+def breakdown_zh(bk: tuple[tuple[str, str], ...], cat: Catalogue) -> str:
+    parts = []
+    for dim, val in bk:
+        d = cat.dimensions.get(dim)
+        parts.append(d.value_label(val).zh if d else val)
+    return "·".join(parts)
+
+
+def rule_label_zh(parameter: str, bk: tuple[tuple[str, str], ...], cat: Catalogue) -> str:
+    p = cat.parameters.get(parameter)
+    if p is None:
+        return parameter
+    scheme = cat.scheme_label(p.scheme).zh
+    label = p.label.zh
+    extra = breakdown_zh(bk, cat)
+    return f"{scheme} · {label}" + (f" · {extra}" if extra else "")

@@ -1,0 +1,1 @@
+"""policykit.publish.run."""

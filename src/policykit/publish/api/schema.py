@@ -1,0 +1,273 @@
+"""JSON Schemas (2020-12) of the published JSON API files, as data.
+
+One schema per file shape under `api/v1/`: index, region, parameter, changes,
+catalogue and sources. Each is self-contained (its pieces in `$defs`, no remote
+`$ref`), so `check-jsonschema --schemafile` validates offline. The history-entry,
+region and source shapes are the YAML format's own (from `schemadefs`): an entry
+in the API is byte for byte what `entry_to_plain` writes, so one definition
+serves both.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from policykit.loader import schemadefs as yaml_defs
+
+Json = dict[str, Any]
+
+API_VERSION = "v1"
+#: Version of the file shapes below; bump the minor for added fields, the major
+#: (with a new api/vN/) for anything a client could trip on.
+SCHEMA_VERSION = "1.0.0"
+DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
+SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
+
+CODE = {"type": "string", "pattern": r"^\d{6}$"}
+PARAMETER_ID = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"}
+IDENT = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}
+DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+TEXT = {"type": "string"}
+
+
+def api_root(base_url: str) -> str:
+    """The URL of `api/v1/` under a site's base URL."""
+    return base_url.rstrip("/") + f"/api/{API_VERSION}/"
+
+
+def schema_url(base_url: str, shape: str) -> str:
+    return api_root(base_url) + f"schemas/{shape}.schema.json"
+
+
+def _obj(required: list[str], properties: Json, *, closed: bool = True) -> Json:
+    out: Json = {"type": "object", "required": required, "properties": properties}
+    if closed:
+        out["additionalProperties"] = False
+    return out
+
+
+def _ref(name: str) -> Json:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _nullable(s: Json) -> Json:
+    return {"anyOf": [s, {"type": "null"}]}
+
+
+def _defs() -> Json:
+    """Every piece a file shape may use; each schema carries the ones it needs."""
+    source_item = copy.deepcopy(yaml_defs.sources_schema()["properties"]["sources"]["items"])
+    parameter = copy.deepcopy(
+        yaml_defs.catalogue_schema()["properties"]["parameters"]["additionalProperties"])
+    # In the API a parameter carries its id (in YAML the id is the map key).
+    parameter["properties"] = {"id": PARAMETER_ID, **parameter["properties"]}
+    parameter["required"] = ["id", *parameter["required"]]
+    labelled = _obj(["id", "label"], {"id": IDENT, "label": _ref("label")})
+    breakdown = {
+        "type": "object",
+        "description": "dimension → value; empty when the rule has no breakdown",
+        "propertyNames": {"pattern": IDENT["pattern"]},
+        "additionalProperties": {"type": "string", "pattern": r"^[a-z0-9_]+$"},
+    }
+    located = {
+        "path": {"type": "string", "description": "relative to api/v1/"},
+        "url": {"type": "string", "description": "absolute, under the site's base URL"},
+    }
+    value = {"type": "object", "minProperties": 1, "maxProperties": 1,
+             "additionalProperties": False,
+             "properties": copy.deepcopy(yaml_defs.VALUE_KEYS),
+             "description": "the value key and its data, as in the YAML"}
+    entry_props = yaml_defs.ENTRY["properties"]
+    ref = _obj(["origin", "status", "bound", "value", "source", "value_zh"], {
+        "origin": {**CODE, "description": "the region whose entry this is"},
+        "status": copy.deepcopy(entry_props["status"]),
+        "bound": copy.deepcopy(entry_props["bound"]),
+        "value": value,
+        "source": copy.deepcopy(entry_props["source"]),
+        "value_zh": TEXT,
+        "start": copy.deepcopy(entry_props["start"]),
+        "end": copy.deepcopy(entry_props["end"]),
+        "observed": copy.deepcopy(entry_props["observed"]),
+    })
+    return {
+        "label": copy.deepcopy(yaml_defs.LABEL),
+        "entry": copy.deepcopy(yaml_defs.ENTRY),
+        "region": copy.deepcopy(yaml_defs.REGION_META),
+        "source": source_item,
+        "parameter": parameter,
+        "labelled": labelled,
+        "breakdown": breakdown,
+        "file": _obj(["path", "url"], located),
+        "rule": _obj(["parameter", "breakdown", "history"], {
+            "parameter": PARAMETER_ID,
+            "breakdown": _ref("breakdown"),
+            "history": {"type": "array", "minItems": 1, "items": _ref("entry"),
+                        "description": "every entry of the rule, in file order"},
+        }),
+        "ref": ref,
+        "resolved": _obj(
+            ["parameter", "breakdown", "origin", "inherited", "entry", "value_zh", "floors"], {
+                "parameter": PARAMETER_ID,
+                "breakdown": _ref("breakdown"),
+                "origin": {**CODE, "description": "the region the value comes from"},
+                "inherited": {"type": "boolean"},
+                "entry": _ref("entry"),
+                "value_zh": {**TEXT, "description": "the value as the site shows it"},
+                "floors": {"type": "array", "items": _ref("ref"),
+                           "description": "bound min/max entries met on the way "
+                                          "(the value itself too when it is a floor)"},
+            }),
+        "sources_by_id": {"type": "object", "additionalProperties": _ref("source")},
+    }
+
+
+def _schema(shape: str, base_url: str, title: str, description: str, required: list[str],
+            properties: Json) -> Json:
+    common: Json = {
+        "$schema": {"type": "string", "description": "URL of this file's schema"},
+        "api_version": {"const": API_VERSION},
+    }
+    body = _obj(["$schema", "api_version", *required], {**common, **properties})
+    text = repr(body)
+    defs = _defs()
+    # Carry only the $defs used (transitively), so each file reads on its own.
+    used: set[str] = set()
+    todo = [n for n in defs if f"#/$defs/{n}'" in text]
+    while todo:
+        n = todo.pop()
+        if n in used:
+            continue
+        used.add(n)
+        sub = repr(defs[n])
+        todo.extend(m for m in defs if f"#/$defs/{m}'" in sub and m not in used)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url(base_url, shape),
+        "title": title,
+        "description": description,
+        **body,
+        "$defs": {n: defs[n] for n in sorted(used)},
+    }
+
+
+def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
+    """shape → JSON Schema, `$id`s under the API's URL for this base URL."""
+    located = {"path": {"type": "string"}, "url": {"type": "string"}}
+    index_region = _obj(
+        ["code", "name", "level", "parent", "pooling_region", "rules", "path", "url"], {
+            "code": CODE,
+            "name": _ref("label"),
+            "level": {"enum": ["national", "province", "prefecture", "county"]},
+            "parent": _nullable(CODE),
+            "pooling_region": {**CODE, "description": "effective pooling region (itself if none)"},
+            "rules": {"type": "integer", "minimum": 0, "description": "own rules"},
+            **located,
+        })
+    index_parameter = _obj(
+        ["id", "label", "area", "scheme", "type", "unit", "comparable", "dimensions", "aliases",
+         "path", "url"], {
+            "id": PARAMETER_ID,
+            "label": _ref("label"),
+            "area": IDENT,
+            "scheme": IDENT,
+            "type": {"type": "string"},
+            "unit": _nullable(_ref("label")),
+            "comparable": {"type": "boolean"},
+            "dimensions": {"type": "array", "items": IDENT},
+            "aliases": {"type": "array", "items": {"type": "string"}},
+            **located,
+        })
+    region_of_parameter = _obj(["code", "name", "rules", "in_force"], {
+        "code": CODE,
+        "name": _ref("label"),
+        "rules": {"type": "array", "items": _obj(["breakdown", "history"], {
+            "breakdown": _ref("breakdown"),
+            "history": {"type": "array", "minItems": 1, "items": _ref("ref"),
+                        "description": "the region's own entries, in short (full entries "
+                                       "in regions/<code>.json)"},
+        })},
+        "in_force": {"type": "array", "items": _ref("resolved")},
+    })
+    change = _obj(["date", "region", "parameter", "breakdown", "entry", "previous"], {
+        "date": {**DAY, "description": "first day of the new value (start, made a full date)"},
+        "region": CODE,
+        "parameter": PARAMETER_ID,
+        "breakdown": _ref("breakdown"),
+        "entry": {**_ref("ref"), "description": "the new entry, in short"},
+        "previous": {
+            "description": "in force the day before, inheritance resolved; null if nothing",
+            "anyOf": [_ref("ref"), {"type": "null"}],
+        },
+    })
+    dimension = _obj(["id", "label", "ordered", "values"], {
+        "id": IDENT, "label": _ref("label"), "ordered": {"type": "boolean"},
+        "values": {"type": "array", "items": _obj(["id", "label"], {
+            "id": {"type": "string", "pattern": r"^[a-z0-9_]+$"}, "label": _ref("label")})},
+    })
+    return {
+        "index": _schema(
+            "index", base_url, "policykit API index (index.json)",
+            "Every region and parameter with the URL of its file; the as-of date and data commit.",
+            ["schema_version", "as_of", "commit", "generator", "base_url", "files", "areas",
+             "regions", "parameters", "schemas"], {
+                "schema_version": {"type": "string"},
+                "as_of": {**DAY, "description": "rules in force are given for this day"},
+                "commit": {"anyOf": [{"type": "string", "pattern": r"^[0-9a-f]{7,64}$"},
+                                     {"type": "null"}],
+                           "description": "git commit of the data; null when not clean"},
+                "generator": {"type": "string"},
+                "base_url": {"type": "string", "description": "URL of api/v1/"},
+                "files": _obj(["catalogue", "sources", "changes"], {
+                    k: _ref("file") for k in ("catalogue", "sources", "changes")}),
+                "areas": {"type": "array", "items": _ref("labelled")},
+                "regions": {"type": "array", "items": index_region},
+                "parameters": {"type": "array", "items": index_parameter},
+                "schemas": {"type": "object", "additionalProperties": _ref("file")},
+            }),
+        "region": _schema(
+            "region", base_url, "policykit API region file (regions/<code>.json)",
+            "One region: its metadata, every own rule's full history with provenance, and the "
+            "rules in force on the as-of date (own and inherited, with origin and floors).",
+            ["as_of", "region", "chain", "children", "rules", "in_force", "sources"], {
+                "as_of": DAY,
+                "region": _ref("region"),
+                "chain": {"type": "array", "items": CODE,
+                          "description": "inheritance order: itself, pooling region, parents, "
+                                         "nation"},
+                "children": {"type": "array", "items": CODE},
+                "rules": {"type": "array", "items": _ref("rule")},
+                "in_force": {"type": "array", "items": _ref("resolved")},
+                "sources": {**_ref("sources_by_id"),
+                            "description": "every source cited in this file"},
+            }),
+        "parameter": _schema(
+            "parameter", base_url, "policykit API parameter file (parameters/<id>.json)",
+            "One parameter across all regions: each region's own history and the value in "
+            "force on the as-of date.",
+            ["as_of", "parameter", "regions", "sources"], {
+                "as_of": DAY,
+                "parameter": _ref("parameter"),
+                "regions": {"type": "array", "items": region_of_parameter},
+                "sources": _ref("sources_by_id"),
+            }),
+        "changes": _schema(
+            "changes", base_url, "policykit API rule changes (changes.json)",
+            "Every dated rule change (an entry with a start), newest first, with the value "
+            "in force the day before.",
+            ["changes"], {"changes": {"type": "array", "items": change}}),
+        "catalogue": _schema(
+            "catalogue", base_url, "policykit API catalogue (catalogue.json)",
+            "The parameter catalogue in its declared order (lists keep the order that the "
+            "YAML maps give).",
+            ["areas", "schemes", "dimensions", "parameters"], {
+                "areas": {"type": "array", "items": _ref("labelled")},
+                "schemes": {"type": "array", "items": _ref("labelled")},
+                "dimensions": {"type": "array", "items": dimension},
+                "parameters": {"type": "array", "items": _ref("parameter")},
+            }),
+        "sources": _schema(
+            "sources", base_url, "policykit API source registry (sources.json)",
+            "Every source document, by id.",
+            ["sources"], {"sources": _ref("sources_by_id")}),
+    }
