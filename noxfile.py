@@ -1,7 +1,7 @@
-"""Developer sessions. CI calls only `nox -s tests` (see .ci/run).
+"""Developer sessions. CI (.ci/run) calls `nox -s lint` and `nox -s tests`.
 
     nox -s tests    unit, CLI, data and browser tests (the README's test command)
-    nox -s lint     ruff + mypy --strict on src/
+    nox -s lint     ruff, mypy --strict on src/, and the layer contracts (lint-imports)
     nox -s site     build the public site from policies/ into site/ (with the JSON API)
     nox -s serve    build the site and preview it at http://127.0.0.1:8000/
     nox -s bench    time the commands on synthetic 300- and 3,000-region corpora
@@ -26,10 +26,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff on src/ and tests/, mypy --strict on src/."""
-    session.install(ALL_EXTRAS, "ruff", "mypy", "types-PyYAML", "types-jsonschema", "pandas-stubs")
-    session.run("ruff", "check", "src", "tests", "noxfile.py")
+    """ruff on src/ and tests/, mypy --strict on src/, and import-linter's layer and
+    no-cycle contracts (pyproject.toml [tool.importlinter], docs/architecture.md)."""
+    session.install(ALL_EXTRAS, "ruff", "mypy", "types-PyYAML", "types-jsonschema", "pandas-stubs",
+                    "import-linter>=2.17")
+    session.run("ruff", "check", "src", "tests", "noxfile.py", "benchmarks")
     session.run("mypy", "--strict", "src/policykit")
+    session.run("lint-imports")
 
 
 @nox.session(python=PYTHON)
