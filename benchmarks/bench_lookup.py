@@ -10,7 +10,7 @@ queries (ratio = speed-up), against the same lookup in pure Python
 (`PolicySet._value`), and on queries of one rule at random days (the cache-friendly
 case). CPU time, best of 5 passes: on a shared machine a pass slowed by a neighbour
 says nothing about the code (passes of one run were seen to differ by 30 %). Target
-(DESIGN.md §5): >= 1,000,000 lookups per second.
+(docs/performance.md): >= 1,000,000 lookups per second.
 Each query is called as a caller writes it: `value(code, parameter, day)`, or with
 `**breakdown` when it has one. `call_floor_per_s` is the same loop calling a Python
 function with value()'s signature that does nothing.

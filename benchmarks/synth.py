@@ -12,7 +12,7 @@ writes a `policies/`-shaped tree that `policykit check` accepts without errors:
 * 20 rules per region below the nation (a rule is a catalogue parameter, broken down
   by hospital level, person type or assistance category where the catalogue says so),
   each with a history of 8 dated values between 2012 and 2025: 160 values per region,
-  480,000 values for N = 3000 (the OpenFisca comparison in DESIGN.md §5). The nation
+  480,000 values for N = 3000 (the OpenFisca comparison in docs/performance.md). The nation
   holds floors (`bound: min`) and a ceiling the checks compare local values against.
 * Chinese labels, a verbatim-style quote containing each figure ("住院报销比例为85%"),
   one source (notice with a document number) per region and notice date, registered in
