@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, run_cli
+from policykit.check import registry
 from policykit.check import run as checks
+from policykit.check.context import Reporter
+from policykit.check.rule import Rule
 
 CASES_ROOT = EXAMPLES / "checks"
 SHARED = CASES_ROOT / "_shared" / "policies"
@@ -53,30 +56,30 @@ def test_example_exact_output(case: Path, tmp_path: Path) -> None:
     rule = case.parent.name
     if case.name == "fail":
         # a failing example breaks its own rule, and (to stay focused) no other rule
-        if rule in checks.RULES_BY_ID:
+        if rule in registry.RULES_BY_ID:
             assert codes == {rule}, f"{case}: {codes}"
         else:
             assert codes
     else:
         assert all(not fatal(x) for x in lines)
-        if rule in checks.RULES_BY_ID:
+        if rule in registry.RULES_BY_ID:
             assert lines == []
 
 
 def test_every_rule_has_a_failing_and_a_passing_example() -> None:
     names = {p.parent.name for p in CASES}
-    for rule in checks.RULES:
+    for rule in registry.RULES:
         assert (CASES_ROOT / rule.id / "fail").is_dir(), rule.id
         assert (CASES_ROOT / rule.id / "pass").is_dir(), rule.id
-    assert len(checks.RULES) >= 16
-    assert names - {r.id for r in checks.RULES} == {"acknowledge"}
+    assert len(registry.RULES) >= 16
+    assert names - {r.id for r in registry.RULES} == {"acknowledge"}
 
 
 def test_rule_catalogue_is_complete_and_stable() -> None:
-    ids = [r.id for r in checks.RULES]
+    ids = [r.id for r in registry.RULES]
     assert len(ids) == len(set(ids))
     assert all(i.startswith("R") and 1 <= int(i[1:]) <= 24 for i in ids)
-    for r in checks.RULES:
+    for r in registry.RULES:
         assert r.severity in ("error", "warning", "info")
         assert r.title_zh and r.title_en and r.rationale and r.example, r.id
         assert "依据" in r.rationale, f"{r.id}: the rationale names its source"
@@ -127,12 +130,12 @@ def test_crash_is_reported_with_the_other_findings(monkeypatch: pytest.MonkeyPat
                                                    tmp_path: Path) -> None:
     from policykit import load_tree
 
-    def half(rep: checks.Reporter) -> object:
-        yield from checks.RULES_BY_ID["R6"].fn(rep)
+    def half(rep: Reporter) -> object:
+        yield from registry.RULES_BY_ID["R6"].fn(rep)
         raise RuntimeError("after the findings")
 
-    monkeypatch.setattr(checks, "RULES", [checks.Rule("R98", "error", "半", "Half", "依据：测试",
-                                                      half, "x"), *checks.RULES])
+    monkeypatch.setattr(checks, "RULES", [Rule("R98", "error", "半", "Half", "依据：测试",
+                                               half, "x"), *checks.RULES])
     cwd = lay_out(CASES_ROOT / "R6" / "fail", tmp_path)
     ps = load_tree(cwd / "policies").policyset
     assert ps is not None

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from policykit.check.quotes import number_in_quote, percent_written_as_ratio
-from policykit.check.rules import _days, _month_days
+from policykit.check.rules.floors import _days, _month_days
 
 
 @pytest.mark.parametrize(("kind", "n", "quote"), [

@@ -129,7 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    from policykit.publish.codedocs import codes_markdown
+    from policykit.check.docs import codes_markdown
 
     print(codes_markdown(), end="")
     return EXIT_OK

@@ -1,0 +1,205 @@
+"""Rules on the evidence: a stated number appears in its quote (R13), a quote is not a
+realised statistic (R21), document numbers are well formed (R24, checked once over the
+sources), and, with `check --sources`, each quote appears in its source's archived text
+(S1, a code of the checker run only on request, so not in the rule catalogue)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from policykit.check.context import Context, Reporter
+from policykit.check.quotes import normalise_numbers, number_in_quote, plain
+from policykit.check.rule import MetaCode, rule
+from policykit.check.rules.common import Diags, is_share_unit
+from policykit.diagnostics import Diagnostic
+from policykit.model.display import pct
+from policykit.model.entities import Parameter
+
+# R21: words that mark a realised statistic rather than a rule.
+REALISED = re.compile(
+    r"(实际|實際|平均|realised|realized|actual|average)[^，。,;；]{0,8}"
+    r"(报销|報銷|补偿|補償|支付|保障|reimbursement|compensation)[^，。,;；]{0,4}(比|率|水平|rate|ratio)",
+    re.IGNORECASE,
+)
+# R24: 机关代字〔YYYY〕N号
+DOC_NUMBER = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】]+)〔(?P<year>\d{4})〕(?P<n>\d+)号$")
+
+
+# == R13: unknown stays unknown =================================================================
+def _date_in_quote(day: str, quote: str) -> bool:
+    text = normalise_numbers(quote)
+    if day in text:
+        return True
+    if len(day) != 10:
+        return day in text
+    y, m, d = day[:4], str(int(day[5:7])), str(int(day[8:10]))
+    return any(s in text for s in (f"{y}年{m}月{d}日", f"{y}.{m}.{d}", f"{y}/{m}/{d}",
+                                   f"{m}月{d}日"))
+
+
+def p_type(p: Parameter | None) -> str | None:
+    return p.type if p is not None else None
+
+
+@rule("R13", "error", "未知就写未知：原文必须包含数字", "Unknown stays unknown",
+      rationale="obtained: stated（缺省）的数值必须出现在 quote 中（允许 90% ↔ 0.9、200万 ↔ 2000000、全角数字、"
+                "千分位和简单的中文数字）；日期值须以原文写法出现。不是原文直接给出的，写 obtained: inferred/derived 并写 derivation；"
+                "不知道就写 unknown，绝不写 0。依据：辽阳模板（LY-*）；防止编造数字。",
+      example="ratio: 0.65\nquote: 报销比例有所提高   # 原文没有 65%")
+def r13_quotes_state_numbers(rep: Reporter) -> Diags:
+    ctx = rep.ctx
+    for (_, pid, _), entries in ctx.rules.items():
+        p = ctx.param(pid)
+        # a share declared as a plain number is written as a percentage too
+        share = p is not None and p.type in ("number", "amount") and is_share_unit(p)
+        for e in entries:
+            if e.obtained != "stated":
+                continue
+            v = e.value
+            if v.kind == "date" and v.text:
+                if not _date_in_quote(v.text, e.quote):
+                    yield rep.at(e, f"原文摘录中找不到日期 {v.text}；推断的值请写 obtained: inferred 并说明 derivation",
+                                 f"the quote does not contain the date {v.text}; mark a value "
+                                 "that is not printed as obtained: inferred with a derivation")
+                continue
+            kind = "ratio" if share and v.kind == p_type(p) else v.kind
+            for n in v.numbers():
+                if not number_in_quote(kind, n, e.quote):
+                    shown = pct(n) if kind == "ratio" else plain(n)
+                    yield rep.at(
+                        e, f"原文摘录中找不到数字 {shown}：原文写明的数字必须出现在 quote 中；"
+                           "推断或计算得出的值请写 obtained: inferred/derived 并说明 derivation；不知道就写 unknown",
+                        f"the quote does not contain {shown}: a stated number must appear in its "
+                        "quote; mark inferred or derived values with a derivation, and write "
+                        "unknown when it is not known")
+                    break
+
+
+# == R21: realised-rate firewall =================================================================
+@lru_cache(maxsize=65536)
+def _realised(quote: str) -> str | None:
+    m = REALISED.search(quote)
+    return m.group(0) if m else None
+
+
+@rule("R21", "warning", "实际报销率不是报销比例", "Realised-rate firewall",
+      rationale="“实际报销比”“平均补偿比”等是统计结果，不是规则，不得录入为报销比例（统计数字不在本版数据中，见 docs/coverage.md）。"
+                "本规则检查比例条目的原文摘录中是否有这类说法。依据：CX-09（69.5%、62.24% 为实际补偿比）。",
+      example="ratio: 0.695\nquote: 住院实际补偿比69.5%")
+def r21_realised_rates(rep: Reporter) -> Diags:
+    for entries in rep.ctx.rules.values():
+        for e in entries:
+            if e.value.kind != "ratio" or e.value.is_unknown:
+                continue
+            found = _realised(e.quote)
+            if found:
+                yield rep.at(e, f"原文 “{found}” 像是实际发生的统计数字，不是报销规则；统计数字不录入规则",
+                             f"the quote '{found}' reads as a realised statistic, not a rule; "
+                             "statistics are not rules")
+
+
+# == R24: document numbers ========================================================================
+@rule("R24", "info", "文号格式", "Document numbers are well formed",
+      rationale="文号应为“机关代字〔年份〕序号号”：六角括号〔〕、不含空格，年份不晚于发文日期。"
+                "依据：QY-09（“40 号”多一个空格）、CX-19、CX-20。",
+      example="doc_number: 清医保待[2021]40 号   # 应为 清医保待〔2021〕40号",
+      whole_set=True)
+def r24_doc_numbers(rep: Reporter) -> Diags:
+    ctx = rep.ctx
+    pointers: dict[str, dict[str, str]] = {}
+    for sid, s in ctx.ps.sources.items():
+        if not s.doc_number:
+            continue
+        raw = s.doc_number
+        problems: list[tuple[str, str]] = []
+        fixed = re.sub(r"\s+", "", raw)
+        fixed = re.sub(r"[\[［【(（](\d{4})[\]］】)）]", r"〔\1〕", fixed)
+        if fixed != raw:
+            problems.append((f"应写作 {fixed}（六角括号〔〕，不加空格）",
+                             f"write it {fixed} (brackets 〔〕, no spaces)"))
+        m = DOC_NUMBER.match(fixed)
+        if m is None:
+            problems.append(("不符合“机关代字〔年份〕序号号”的格式",
+                             "does not match the pattern 机关代字〔YYYY〕N号"))
+        elif s.date and int(m.group("year")) > int(s.date[:4]):
+            problems.append((f"文号年份 {m.group('year')} 晚于发文日期 {s.date}",
+                             f"the year {m.group('year')} is after the document's date {s.date}"))
+        if not problems:
+            continue
+        if s.file not in pointers:
+            pointers[s.file] = source_pointers(ctx, s.file)
+        ptr = pointers[s.file].get(sid, "")
+        for zh, en in problems:
+            yield rep.at_file(s.file, ptr + "/doc_number", f"来源 {sid} 的文号 “{raw}” {zh}",
+                              f"source {sid}: document number '{raw}' {en}")
+
+
+def source_pointers(ctx: Context, rel: str) -> dict[str, str]:
+    """Source id → its JSON pointer in a sources file (read only when a problem is found)."""
+    from policykit.loader.yamlsrc import parse_exact
+
+    if ctx.ps.root is None:
+        return {}
+    try:
+        data = parse_exact((ctx.ps.root / rel).read_text(encoding="utf-8"), rel).data
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out = {}
+    if isinstance(data, dict):
+        for i, s in enumerate(data.get("sources") or ()):
+            if isinstance(s, dict) and isinstance(s.get("id"), str):
+                out[s["id"]] = f"/sources/{i}"
+    return out
+
+
+# == S1: quotes in archived source texts ==========================================================
+QUOTE_IN_SOURCE = MetaCode(
+    "S1", "error", "摘录见于存档原文", "Quote found in the archived source",
+    "仅在 `policykit check --sources DIR` 时运行：来源写了 seed（存档文件名）时，每条摘录必须出现在 DIR 下该文件中。"
+    "比较前两边都去掉拼音注音（如 醫(yī)）、繁体转简体（OpenCC t2s，需安装 opencc-python-reimplemented，"
+    "即 policykit[extract]）、去掉空白并统一全角字符。存档文件缺失也报告。")
+
+
+def check_quotes_in_sources(ctx: Context, folder: Path) -> Iterable[Diagnostic]:
+    from policykit.check.quotes import SourceText
+
+    norm = SourceText()
+    texts: dict[str, str | None] = {}
+    reported_missing: set[str] = set()
+    ps = ctx.ps
+    for key in sorted(ps.rules):
+        for e in ps.rules[key]:
+            src = ps.sources.get(e.source)
+            if src is None or not src.seed:
+                continue
+            if src.seed not in texts:
+                path = folder / src.seed
+                try:
+                    texts[src.seed] = norm.normalise(path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    texts[src.seed] = None
+            text = texts[src.seed]
+            if text is None:
+                if src.id not in reported_missing:
+                    reported_missing.add(src.id)
+                    ptr = source_pointers(ctx, src.file).get(src.id, "") + "/seed"
+                    line, col = ps.locate(src.file, ptr)
+                    yield QUOTE_IN_SOURCE.at(
+                        ctx.shown(src.file), line, col, ptr,
+                        f"来源 {src.id} 的存档文件 {folder / src.seed} 不存在或无法读取",
+                        f"the archived text {folder / src.seed} of source {src.id} is "
+                        "missing or unreadable")
+                continue
+            if norm.normalise(e.quote) in text:
+                continue
+            ptr = f"{e.pointer}/quote"
+            line, col = ps.locate(e.file, ptr)
+            yield QUOTE_IN_SOURCE.at(
+                ctx.shown(e.file), line, col, ptr,
+                f"摘录在来源 {src.id} 的存档原文 {src.seed} 中找不到（已去掉拼音注音、繁转简、去空白）：“{e.quote}”",
+                f"the quote is not in {src.seed}, the archived text of source {src.id} "
+                "(pinyin glosses removed, traditional → simplified, whitespace "
+                f"ignored): '{e.quote}'")
