@@ -390,8 +390,9 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         if parallel is None:
             parallel = (sum(1 for p in content.files if p.endswith(".md")) >= PARALLEL_MIN_PAGES
                         and can_fork())
-        split = _Split(collect) if parallel and hasattr(mk_build, "_build_page") else None
-        original = mk_build._build_page
+        # A private mkdocs function: one read, and without it the pages render in one process.
+        original: Any = getattr(mk_build, "_build_page", None)
+        split = _Split(collect) if parallel and original is not None else None
         if split is not None:
             mk_build._build_page = split.wrap(original, cfg.plugins)
 
@@ -404,7 +405,8 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         try:
             mk_build.build(cfg)
         finally:
-            mk_build._build_page = original
+            if split is not None:
+                mk_build._build_page = original
             if split is not None and split.pid:  # the build failed before join
                 os.kill(split.pid, 9)
                 os.waitpid(split.pid, 0)
