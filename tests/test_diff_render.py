@@ -12,8 +12,8 @@ from policykit.model.policyset import PolicySet
 
 def test_md_text_escapes_markdown_and_html() -> None:
     assert md_text("a|b *c* _d_ `e` <b>x</b> [l](u) @team #1 ~s~ & 1\\2\nnext") == (
-        "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\<b\\>x\\</b\\> \\[l\\](u) \\@team \\#1 \\~s\\~ "
-        "&amp; 1\\\\2<br>next")
+        "a\\|b \\*c\\* \\_d\\_ \\`e\\` &lt;b&gt;x&lt;/b&gt; \\[l\\](u) @<!-- -->team \\#1 "
+        "&#126;s&#126; &amp; 1\\\\2<br>next")
 
 
 def test_md_code_survives_backticks_and_pipes() -> None:
@@ -55,7 +55,7 @@ def test_hostile_quote_stays_in_its_table_cell() -> None:
     assert row == (
         "| 新增 | 居民医保 · 起付标准 | — | 100 元<br>自 2020 起，有效 | "
         "[医保局《通知\\|标题》](https://example.org/x%29)「起付线\\|100元 "
-        "\\<script\\>alert(1)\\</script\\> \\*\\*粗\\*\\*」 |  |")
+        "&lt;script&gt;alert(1)&lt;/script&gt; \\*\\*粗\\*\\*」 |  |")
     # 7 unescaped pipes: six columns.
     assert len([i for i, ch in enumerate(row) if ch == "|" and row[i - 1] != "\\"]) == 7
 

@@ -15,10 +15,13 @@ import pytest
 
 import policykit
 from conftest import POLICIES
+from policykit.model import display
+from policykit.publish import site
 from policykit.publish.chart import Segment, Series, step_chart
 from policykit.publish.feed import FeedEntry, atom_feed
-from policykit.publish.site import pages as site
-from policykit.publish.site.pages import SiteInput, generate, md_text, page_url, script_json
+from policykit.publish.site import SiteInput, generate, md_text, page_url, script_json
+from policykit.publish.site import changes as site_changes
+from policykit.publish.site import compare as site_compare
 
 AS_OF = "2025-06-30"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -38,8 +41,8 @@ def text_of(md: str) -> str:
 
 # -- helpers ---------------------------------------------------------------------------
 def test_md_text_is_inert() -> None:
-    assert md_text("<script>alert(1)</script>") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
-    assert md_text("a|b*c_d[e](f)#") == "a\\|b\\*c\\_d\\[e\\]\\(f\\)\\#"
+    assert md_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert md_text("a|b*c_d[e](f)#") == "a\\|b\\*c\\_d\\[e\\](f)\\#"
 
 
 def test_script_json_cannot_close_the_script() -> None:
@@ -148,7 +151,7 @@ def test_comparison_steps_follow_the_timeline(content: site.SiteContent) -> None
         r = ps.resolve("431223", "resident.late_payment.contribution", day)
         assert (idx < 0) == (r is None)
         if r is not None:
-            assert site.esc(site.display.entry_value_zh(r.entry, ps.catalogue)) in data["cells"][idx]
+            assert site.esc(display.entry_value_zh(r.entry, ps.catalogue)) in data["cells"][idx]
 
 
 def test_changes_are_newest_first_and_feed_parses(content: site.SiteContent) -> None:
@@ -232,7 +235,7 @@ def test_history_and_rule_tables_are_left_out_of_search(content: site.SiteConten
 def test_large_picker_data_goes_to_a_file(content: site.SiteContent,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     ps = policykit.load(POLICIES)
-    monkeypatch.setattr(site, "PICKER_INLINE_MAX", 0)
+    monkeypatch.setattr(site_compare, "PICKER_INLINE_MAX", 0)
     out = generate(ps, SiteInput(as_of=AS_OF, site_url="http://x/", changes=ps.changes()))
     page = out.files["compare/resident.inpatient.ratio.md"]
     assert ('id="pk-cmp-data" data-src="../../compare/resident.inpatient.ratio.values.json">'
@@ -299,8 +302,8 @@ def test_change_archive_is_capped_and_says_where_the_rest_is(
         monkeypatch: pytest.MonkeyPatch) -> None:
     ps = policykit.load(POLICIES)
     changes = ps.changes()
-    monkeypatch.setattr(site, "CHANGES_PER_PAGE", 5)
-    monkeypatch.setattr(site, "MAX_CHANGE_PAGES", 2)
+    monkeypatch.setattr(site_changes, "CHANGES_PER_PAGE", 5)
+    monkeypatch.setattr(site_changes, "MAX_CHANGE_PAGES", 2)
     out = generate(ps, SiteInput(as_of=AS_OF, site_url="http://x/", changes=changes))
     archive = [p for p in out.files if p.startswith("changes/") and p != "changes/index.md"]
     assert len(changes) > 15 and len(archive) == 2

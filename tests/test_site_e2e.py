@@ -547,9 +547,9 @@ def test_year_selector_fetches_large_history_from_its_file(
     on the first change of day (here forced for every comparison page)."""
     import policykit
     from policykit.cli.build import build_site
-    from policykit.publish.site import pages as site
+    from policykit.publish.site import compare
 
-    monkeypatch.setattr(site, "PICKER_INLINE_MAX", 0)
+    monkeypatch.setattr(compare, "PICKER_INLINE_MAX", 0)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     out = tmp_path / "site"

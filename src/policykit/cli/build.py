@@ -1,7 +1,7 @@
 """`policykit build [ROOT] --out DIR`: the public site, with the JSON API and downloads.
 
 Steps: load and check the data (refuse to build on errors) → write the JSON API and the
-CSV/XLSX downloads into a fresh docs folder → generate the pages (`policykit.publish.site.pages`) with
+CSV/XLSX downloads into a fresh docs folder → generate the pages (`policykit.publish.site`) with
 the hand-written pages and assets of `site_src/` → `mkdocs build --strict`
 (`policykit.publish.mkdocs`) into a staging folder beside DIR, swapped in only when
 everything succeeded, so a failed build leaves the previous site untouched.
@@ -30,7 +30,7 @@ from policykit.loader.build import LoadResult
 from policykit.model.policyset import PolicySet
 from policykit.publish.api.export import API_DIR, ExportError, as_of_date, base_url_of, data_commit
 from policykit.publish.run import BUILD_CHILD_DOCS, exporting
-from policykit.publish.site.pages import Download, SiteInput, generate
+from policykit.publish.site import Download, SiteInput, generate
 from policykit.util.atomic import atomic_output
 from policykit.util.progress import Progress, show_progress
 

@@ -23,7 +23,7 @@ from policykit.diff.compare import (
     dimension_plain,
     label_plain,
 )
-from policykit.model.display import OBTAINED_ZH, STATUS_ZH, rule_label_zh, value_zh
+from policykit.model.display import LEVEL_ZH, OBTAINED_ZH, STATUS_ZH, rule_label_zh, value_zh
 from policykit.model.entities import (
     Dimension,
     Entry,
@@ -35,6 +35,7 @@ from policykit.model.entities import (
     parameter_to_plain,
 )
 from policykit.model.policyset import PolicySet
+from policykit.util.escape import md_text
 
 FORMAT_VERSION = 1
 
@@ -43,7 +44,6 @@ ACTION_EN = {"added": "added", "removed": "removed", "changed": "changed", "rena
 ASPECT_ZH = {"value": "数值", "period": "日期", "source": "来源", "metadata": "其他"}
 SCOPE_ZH = {"region": "地区", "parameter": "参数", "dimension": "维度", "area": "政策领域",
             "scheme": "险种", "source": "来源"}
-LEVEL_ZH = {"national": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
 FIELD_ZH = {
     # entries
     "value": "数值", "bound": "界限", "start": "开始", "end": "结束", "observed": "有效观察日",
@@ -320,16 +320,6 @@ def render_text(changes: list[Change], sides: Sides) -> str:
 
 
 # -- markdown -------------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!@])")
-
-
-def md_text(s: str) -> str:
-    """Text from the data, safe inside a Markdown paragraph or table cell."""
-    s = s.replace("&", "&amp;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    return s.replace("\r\n", "\n").replace("\n", "<br>")
-
-
 def md_code(s: str) -> str:
     """An inline code span that survives backticks and table pipes in `s`."""
     s = s.replace("\n", " ").replace("|", "\\|")

@@ -23,6 +23,9 @@ DURATION_ZH = {"day": "天", "working_day": "个工作日", "month": "个月", "
 DURATION_EN = {"day": "days", "working_day": "working days", "month": "months", "year": "years"}
 MODE_ZH = {"pp": "个百分点", "relative": "%（相对比例）", "absolute": "", "unknown": ""}
 BOUND_ZH = {"exact": "", "min": "不低于 ", "max": "不高于 "}
+# Administrative levels as GB/T 2260 and the State Council name them: 地级 (地级行政区:
+# 地级市, 地区, 自治州, 盟), not the colloquial 地市级.
+LEVEL_ZH = {"national": "全国", "province": "省级", "prefecture": "地级", "county": "县级"}
 
 
 def num(d: Decimal) -> str:

@@ -1,6 +1,6 @@
 """The one mkdocs-specific module: generated pages → docs tree → `mkdocs build --strict`.
 
-Everything else (the pages, the nav, the data files) comes from `policykit.publish.site.pages` as plain
+Everything else (the pages, the nav, the data files) comes from `policykit.publish.site` as plain
 text; moving to a successor of MkDocs means replacing this module only.
 
 mkdocs runs in-process through its Python API with `strict=True`: every warning it logs
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.publish.api.export import API_DIR, DOWNLOADS_DIR
-from policykit.publish.site.pages import NavItem, SiteContent, WrittenFiles, write_if_changed
+from policykit.publish.site import NavItem, SiteContent, WrittenFiles, write_if_changed
 from policykit.util.fork import can_fork
 
 
@@ -110,7 +110,7 @@ _BLOCK_SPLIT = re.compile(r"\n{2,}")
 _BLOCK_TAG = re.compile(r"<(?:div|p|ul|ol|details|form|script|table|section)[\s>]")
 _RAW_SLOT = re.compile(r"<!--pk-raw-(\d+)-->")
 _ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"|<a\s[^>]*?\bname="([^"]*)"')
-#: An excluded block as `policykit.publish.site.pages` writes it (a <section>, none nested).
+#: An excluded block as `policykit.publish.site` writes it (a <section>, none nested).
 _UNSEARCHED = re.compile(r'<section(?: [^>]*)? data-search-exclude="true"[^>]*>')
 #: HTML blocks longer than this bypass Python-Markdown (see _scale_plugin).
 RAW_MIN = 100
@@ -390,8 +390,9 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         if parallel is None:
             parallel = (sum(1 for p in content.files if p.endswith(".md")) >= PARALLEL_MIN_PAGES
                         and can_fork())
-        split = _Split(collect) if parallel and hasattr(mk_build, "_build_page") else None
-        original = mk_build._build_page
+        # A private mkdocs function: one read, and without it the pages render in one process.
+        original: Any = getattr(mk_build, "_build_page", None)
+        split = _Split(collect) if parallel and original is not None else None
         if split is not None:
             mk_build._build_page = split.wrap(original, cfg.plugins)
 
@@ -404,7 +405,8 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         try:
             mk_build.build(cfg)
         finally:
-            mk_build._build_page = original
+            if split is not None:
+                mk_build._build_page = original
             if split is not None and split.pid:  # the build failed before join
                 os.kill(split.pid, 9)
                 os.waitpid(split.pid, 0)

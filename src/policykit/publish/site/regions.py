@@ -1,0 +1,198 @@
+"""Region pages (one per region: its rules in force, pending rules, history, what is not
+recorded) and the index of all regions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from policykit.model import display
+from policykit.model.display import LEVEL_ZH
+from policykit.model.entities import NATIONAL, Breakdown, Entry, Region
+from policykit.model.timeline import Resolved
+from policykit.publish.site.context import SiteContext
+from policykit.publish.site.markup import (
+    NO_SEARCH,
+    SKIP,
+    compare_page,
+    esc,
+    file_url,
+    front_matter,
+    page_url,
+    region_page,
+    rule_anchor,
+    unsearched,
+)
+from policykit.util.escape import md_text
+
+STALE_DAYS = 730
+
+
+def write_region_pages(ctx: SiteContext) -> None:
+    for code in sorted(ctx.ps.regions):
+        ctx.files[region_page(code)] = region_page_text(ctx, code)
+
+
+def write_regions_index(ctx: SiteContext, provinces: list[str]) -> None:
+    page = "regions/index.md"
+    out = [front_matter("全部地区"), "# 全部地区", ""]
+    if NATIONAL in ctx.ps.regions:
+        out += [f"<p>全国性标准与底线：{ctx.region_link(page, NATIONAL)}</p>", ""]
+    grouped = ctx.grouped()
+    for prov in provinces:
+        regs = [r for r in grouped.get(prov, []) if r.parent == prov]
+        out += [f"## {md_text(ctx.name(prov))}", "",
+                f"<p>{ctx.region_link(page, prov)}（省级规定）</p>",
+                region_list(ctx, regs, page) if regs else "", ""]
+    orphans = grouped.get(None, [])
+    if orphans:
+        out += ["## 其他地区", "", region_list(ctx, orphans, page), ""]
+    ctx.files[page] = "\n".join(out) + "\n"
+
+
+def breadcrumbs(ctx: SiteContext, code: str, page: str) -> str:
+    chain = []
+    seen: set[str] = set()
+    cur = ctx.ps.regions[code].parent
+    while cur is not None and cur in ctx.ps.regions and cur not in seen:
+        seen.add(cur)
+        chain.append(cur)
+        cur = ctx.ps.regions[cur].parent
+    links = [ctx.region_link(page, c) for c in reversed(chain) if c != NATIONAL]
+    return " › ".join([*links, esc(ctx.name(code))])
+
+
+def region_page_text(ctx: SiteContext, code: str) -> str:
+    ps, page = ctx.ps, region_page(code)
+    r = ps.regions[code]
+    out = [front_matter(r.name.zh, description=f"{r.name.zh}医保缴费、报销、门诊慢特病和医疗救助规则",
+                        hide_nav=True),
+           f"# {md_text(r.name.zh)}", ""]
+    meta = [breadcrumbs(ctx, code, page) if r.level != "national" else "全国性标准",
+            f"{LEVEL_ZH.get(r.level, r.level)}（行政区划代码 {esc(code)}）"]
+    if r.pooling_region and r.pooling_region != code:
+        meta.append(f"统筹区：{ctx.region_link(page, r.pooling_region)}")
+    if r.valid_from or r.valid_to:
+        meta.append(f"代码有效期 {esc(r.valid_from or '…')} 至 {esc(r.valid_to or '今')}")
+    checked = f"最后核对于 {esc(r.checked_on)}" if r.checked_on else "未记录核对日期"
+    if r.checked_on and _days_between(r.checked_on, ctx.day) > STALE_DAYS:
+        checked += '<span class="pk-badge pk-stale">超过两年未核对</span>'
+    meta.append(checked)
+    api = file_url(page, f"api/v1/regions/{code}.json")
+    meta.append(f'<a href="{api}">JSON 数据</a>')
+    out.append(f'<p class="pk-meta">{" · ".join(meta)}</p>')
+    out.append("")
+    if r.note:
+        out += [f'<p class="pk-note">{esc(r.note)}</p>', ""]
+    children = ctx.children(code)
+    if children:
+        out += ["## 下辖地区", "", region_list(ctx, children, page), ""]
+    rows = ctx.in_force(code)
+    out.append(f'<p class="pk-legend-text" data-search-exclude="true">以下为 <strong>{esc(ctx.day)}</strong> 有效的规则。'
+               "“继承自”表示本地区没有单独规定、沿用上级或统筹区的规定；“未公布”表示来源没有给出该数字；"
+               "“不低于/不高于”是上级规定的底线或上限。点击出处可查看原文摘录。</p>")
+    out.append("")
+    by_area: dict[str, list[tuple[str, Breakdown]]] = defaultdict(list)
+    for key in rows:
+        p = ctx.param(key[0])
+        by_area[p.area if p else "other"].append(key)
+    if not rows:
+        out += ['<p class="pk-empty">本站尚未收录本地区有效的规则。</p>', ""]
+    for area, label in ctx.cat.areas:
+        keys = by_area.get(area)
+        if not keys:
+            continue
+        out += [f"## {md_text(label.zh)} {NO_SEARCH}", "",
+                unsearched(rules_table(ctx, code, keys, rows, page)), ""]
+    pending = ctx.pending_entries(code)
+    if pending:
+        out += [f"## 计划、草案与状态不明的规定 {NO_SEARCH}", "",
+                '<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的现行规则。</p>',
+                "", unsearched(entries_table(ctx, pending, page, show_rule=True)), ""]
+    out += history_section(ctx, code, page)
+    out += missing_section(ctx, code, rows)
+    return "\n".join(out) + "\n"
+
+
+def region_list(ctx: SiteContext, regions: Iterable[Region], page: str) -> str:
+    items = []
+    for c in regions:
+        sub = ctx.children(c.code)
+        tail = ""
+        if sub:
+            tail = "：" + "、".join(ctx.region_link(page, s.code) for s in sub)
+        items.append(f"<li>{ctx.region_link(page, c.code)}{tail}</li>")
+    return f'<ul class="pk-regions">{"".join(items)}</ul>'
+
+
+def rules_table(ctx: SiteContext, code: str, keys: list[tuple[str, Breakdown]],
+                rows: Mapping[tuple[str, Breakdown], Resolved], page: str) -> str:
+    body = []
+    for key in keys:
+        r = rows[key]
+        pid, bk = key
+        label = esc(ctx.rule_label(pid, bk))
+        p = ctx.param(pid)
+        if p is not None and p.comparable and ctx.has_compare(pid):
+            label = f'<a href="{page_url(page, compare_page(pid))}" title="各地比较">{label}</a>'
+        anchor = f' id="{esc(rule_anchor(pid, bk))}"' if r.origin == code else ""
+        body.append(
+            f"<tr{anchor}>"
+            f'<td data-label="规则">{label}</td>'
+            f'<td data-label="现行数值">{ctx.resolved_html(r, code, page, diseases_full=True)}</td>'
+            f'<td data-label="生效时间">{esc(display.period_zh(r.entry))}</td>'
+            f'<td data-label="出处">{ctx.source_html(r.entry, page)}</td></tr>')
+    return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>规则</th>'
+            "<th>现行数值</th><th>生效时间</th><th>出处</th></tr></thead><tbody>"
+            + "".join(body) + "</tbody></table></div>")
+
+
+def entries_table(ctx: SiteContext, entries: Sequence[Entry], page: str, *, show_rule: bool) -> str:
+    body = []
+    for e in entries:
+        rule = (f'<td data-label="规则">{esc(ctx.rule_label(e.parameter, e.breakdown_items))}</td>'
+                if show_rule else "")
+        body.append(
+            f"<tr>{rule}<td data-label=\"时间\">{esc(display.period_zh(e))}</td>"
+            f'<td data-label="数值">{ctx.value_html(e, page, diseases_full=show_rule)} '
+            f"{ctx.badge(e.status)}</td>"
+            f'<td data-label="出处">{ctx.source_html(e, page)}</td></tr>')
+    head = "<th>规则</th>" if show_rule else ""
+    return (f'<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr>{head}'
+            "<th>时间</th><th>数值</th><th>出处</th></tr></thead><tbody>"
+            + "".join(body) + "</tbody></table></div>")
+
+
+def history_section(ctx: SiteContext, code: str, page: str) -> list[str]:
+    keys = sorted(ctx.keys_by_region.get(code, ()), key=ctx.rule_sort)
+    if not keys:
+        return []
+    out = [f"## 历史记录 {NO_SEARCH}", "",
+           f'<section class="pk-history"{SKIP}>']
+    for pid, bk in keys:
+        entries = sorted(ctx.ps.rules[(code, pid, bk)], key=lambda e: (e.begins or "", e.status))
+        out.append(f'<details class="pk-hist" id="h-{esc(rule_anchor(pid, bk))}">'
+                   f"<summary>{esc(ctx.rule_label(pid, bk))}（{len(entries)} 条）</summary>"
+                   + entries_table(ctx, entries, page, show_rule=False) + "</details>")
+    out += ["</section>", ""]
+    return out
+
+
+def missing_section(ctx: SiteContext, code: str,
+                    rows: Mapping[tuple[str, Breakdown], Resolved]) -> list[str]:
+    have = {pid for pid, _ in rows} | {pid for pid, _ in ctx.keys_by_region.get(code, ())}
+    missing = [p for pid, p in ctx.cat.parameters.items() if pid not in have]
+    if not missing or ctx.ps.regions[code].level == "national":
+        return []
+    labels = "、".join(esc(ctx.rule_label(p.id, ())) for p in missing)
+    return ['<details class="pk-missing" data-search-exclude="true">'
+            f"<summary>本站尚未收录本地区的 {len(missing)} 项规则</summary>"
+            f"<p>{labels}</p><p>未收录不等于没有规定：只是还没有人把来源录入本站。</p></details>", ""]
+
+
+def _days_between(a: str, b: str) -> int:
+    try:
+        return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a[:10])).days
+    except ValueError:
+        return 0
