@@ -146,9 +146,52 @@ def test_main_runs_repeatedly_in_one_process(capsys: pytest.CaptureFixture[str])
     frozen = gc.get_freeze_count()
     for _ in range(2):
         assert cli.main(["validate", str(POLICIES), "--quiet"]) == 0
+        assert cli.main(["check", str(POLICIES), "--quiet"]) == 0
     assert gc.get_freeze_count() == frozen
     assert cli.main(["validate", str(POLICIES / "nope")]) == 2
     assert cli.main(["no-such-command"]) == 2
     assert cli.main(["show", "441800", str(POLICIES), "--at", "20210824"]) == 2
     err = capsys.readouterr().err
     assert "policykit: 找不到政策数据文件夹" in err and "invalid --at date 20210824" in err
+
+
+def test_errors_pickle_whole() -> None:
+    """A process pool pickles an error to hand it back: every attribute survives,
+    whatever the class's constructor takes."""
+    import pickle
+
+    from policykit.extract.errors import fail
+    from policykit.publish.mkdocs import SiteBuildError
+    from policykit.vcs import GitRevError
+
+    for exc in (GitRevError("读不了", "unreadable", usage=False),
+                SiteBuildError("no template", ["WARNING - x"]),
+                fail("E_EXTRACT_TOO_LARGE", path="a.txt", size=9, limit=1)):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and vars(back) == vars(exc) and str(back) == str(exc)
+        assert back.args == exc.args
+
+
+def test_a_freeze_below_the_cli_is_undone_after_an_in_process_call() -> None:
+    """A layer below may freeze what it loaded (the check memo's partial load does);
+    `run_command` gives it back unless the process is the command's own."""
+    import argparse
+
+    from policykit.cli.common import run_command
+
+    if gc.get_freeze_count():
+        pytest.skip("this process froze objects of its own")
+
+    def freezing(args: argparse.Namespace) -> int:
+        gc.freeze()
+        return 0
+
+    ap = argparse.ArgumentParser()
+    ap.set_defaults(func=freezing)
+    assert run_command(ap, []) == 0
+    assert gc.get_freeze_count() == 0
+    try:
+        assert run_command(ap, [], owns_process=True) == 0
+        assert gc.get_freeze_count() > 0        # the console entry keeps the freeze
+    finally:
+        gc.unfreeze()

@@ -13,6 +13,7 @@ This is the lowest layer: it imports nothing from policykit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 # The command line's exit codes (docs/checks.md): defined here, at the bottom, because
 # every error states which one it means.
@@ -42,4 +43,23 @@ class PolicykitError(Exception):
 
     def __str__(self) -> str:
         return f"{self.zh} ({self.en})"
+
+    @classmethod
+    def rebuilt(cls, state: dict[str, Any]) -> PolicykitError:
+        """An instance with the attributes `state` (from `vars()` of one, with at least
+        zh and en), made without calling the subclass's constructor, whose arguments
+        need not be among its attributes: for an error carried between processes."""
+        exc = cls.__new__(cls)
+        PolicykitError.__init__(exc, state["zh"], state["en"])
+        vars(exc).update(state)
+        return exc
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by attributes (Exception pickles its args, which a subclass's
+        # constructor may not take): a process pool hands it back whole.
+        return (_rebuilt, (type(self), dict(vars(self))))
+
+
+def _rebuilt(cls: type[PolicykitError], state: dict[str, Any]) -> PolicykitError:
+    return cls.rebuilt(state)
 

@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from policykit.cli.common import EXIT_OK, run_command
-from policykit.errors import EXIT_USAGE
+from policykit.cli.common import EXIT_OK, EXIT_USAGE, run_command
 from policykit.extract.errors import ExtractError, fail
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")

@@ -74,13 +74,7 @@ def _unpack(payload: tuple[Any, ...]) -> BaseException:
     kind = payload[0]
     if kind == "policykit":
         _, module, qualname, state = payload
-        cls = _error_class(module, qualname)
-        # Rebuilt without calling the subclass's constructor (whose arguments are not
-        # kept): the base's fields first, then every attribute the child's error had.
-        exc = cls.__new__(cls)
-        PolicykitError.__init__(exc, state["zh"], state["en"])
-        vars(exc).update(state)
-        return exc
+        return _error_class(module, qualname).rebuilt(state)
     if kind == "os":
         return OSError(payload[1], payload[2], payload[3])
     return RuntimeError(f"forked job failed: {payload[1]}")
