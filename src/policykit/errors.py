@@ -4,8 +4,9 @@ message, and the exit code the command line turns it into.
 Bad data is reported as diagnostics (values, `policykit.diagnostics`); an exception
 is for what stops a command: a bad option, an unreadable revision, an output that
 cannot be written. Every such exception derives from `PolicykitError`, so the one
-place that prints errors (`policykit.cli.main.main`) needs no list of classes, and
-a forked child (`policykit.util.fork`) carries any of them back unchanged.
+place that prints errors (`policykit.cli.common.run_command`, run by `cli.main.main`)
+needs no list of classes, and a forked child (`policykit.util.fork`) or a process
+pool carries any of them back unchanged.
 
 This is the lowest layer: it imports nothing from policykit.
 """
