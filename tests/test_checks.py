@@ -125,6 +125,35 @@ def test_json_shape(tmp_path: Path) -> None:
         "R4", "policies/regions/000000/440000/441800/region.yaml", 12, "/rules/0/history/0/ratio")
 
 
+def test_check_tree_is_what_the_command_reports(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`policykit check` is one library call: `check_tree` gives the diagnostics and the
+    file count the command prints, with the memo (a second run answered from it) and
+    without."""
+    from policykit.check.tree import check_tree
+    from policykit.diagnostics import sort_diagnostics
+
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    cwd = lay_out(CASES_ROOT / "R4" / "fail", tmp_path)
+    res = run_cli("check", "policies", "--format", "json", "--no-cache", cwd=cwd)
+    printed = json.loads(res.stdout)["diagnostics"]
+    root = cwd / "policies"
+    full = check_tree(root, "policies", use_memo=False)
+    assert [d.to_json() for d in sort_diagnostics(full.diagnostics)] == printed
+    assert full.files == len(list(root.rglob("*.yaml")))
+    assert not (tmp_path / "cache").exists()            # use_memo=False keeps nothing
+    first = check_tree(root, "policies")                # a full run, which keeps the memo
+    assert sort_diagnostics(first.diagnostics) == sort_diagnostics(full.diagnostics)
+
+    def no_rules(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the memo should have answered")
+
+    monkeypatch.setattr(checks, "run", no_rules)
+    again = check_tree(root, "policies")                # answered from the memo
+    assert sort_diagnostics(again.diagnostics) == sort_diagnostics(full.diagnostics)
+    assert again.files == full.files
+
+
 # -- robustness ---------------------------------------------------------------------------
 def test_crash_is_reported_with_the_other_findings(monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:

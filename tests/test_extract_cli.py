@@ -230,3 +230,37 @@ def test_policykit_extract_is_registered() -> None:
         ap.parse_args(["extract", "x.txt"])
     except SystemExit:
         pytest.skip("`policykit extract` is not registered in cli.py yet")
+
+
+def test_a_bug_is_not_reported_as_a_usage_error(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the usage problems exit 2: a ValueError from inside the extraction is a bug
+    and keeps its traceback instead of posing as `E_EXTRACT_USAGE`."""
+    import policykit.extract
+    from policykit.cli import main as cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug deep inside")
+
+    monkeypatch.setattr(policykit.extract, "extract_document", broken)
+    doc = tmp_path / "n.txt"
+    doc.write_text("一级医院90%", encoding="utf-8")
+    with pytest.raises(ValueError, match="a bug deep inside"):
+        cli.main(["extract", str(doc), "--root", str(POLICIES)])
+
+
+def test_a_document_too_deep_to_parse_is_bad_input(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import policykit.extract
+    from policykit.cli import main as cli
+
+    def too_deep(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(policykit.extract, "load_document", too_deep)
+    doc = tmp_path / "n.html"
+    doc.write_text("<div>" * 10, encoding="utf-8")
+    assert cli.main(["extract", str(doc), "--root", str(POLICIES)]) == 1
+    err = capsys.readouterr().err
+    assert "E_EXTRACT_INPUT" in err and "嵌套过深" in err and "too deeply" in err

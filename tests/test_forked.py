@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import POLICIES, REPO, failing_examples
+from policykit.errors import PolicykitError
 from policykit.publish.api.export import ExportError
+from policykit.publish.mkdocs import SiteBuildError
 from policykit.util.fork import can_fork, forked
+from policykit.vcs import GitRevError
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
 
@@ -38,6 +41,35 @@ def test_child_errors_are_raised_in_the_parent(tmp_path: Path) -> None:
     with forked(lambda: (tmp_path / "missing" / "f").read_text()) as job, \
             pytest.raises(FileNotFoundError):
         job()
+
+    def git_error() -> None:
+        raise GitRevError("版本读不了", "revision unreadable", usage=False)
+
+    with forked(git_error) as job, pytest.raises(GitRevError) as git_info:
+        job()
+    assert (git_info.value.zh, git_info.value.usage, git_info.value.exit_code) == (
+        "版本读不了", False, 1)
+
+    def site_error() -> None:
+        raise SiteBuildError("template missing", ["ERROR - no-such-template.html"])
+
+    with forked(site_error) as job, pytest.raises(SiteBuildError) as site_info:
+        job()
+    assert site_info.value.messages == ("ERROR - no-such-template.html",)
+    assert site_info.value.details == ("mkdocs: ERROR - no-such-template.html",)
+
+    class LocalError(PolicykitError):  # not importable by name: comes back as the base
+        code = "E_LOCAL"
+        exit_code = 2
+
+    def local_error() -> None:
+        raise LocalError("本地", "local")
+
+    with forked(local_error) as job, pytest.raises(PolicykitError) as local_info:
+        job()
+    assert type(local_info.value) is PolicykitError
+    assert (local_info.value.code, local_info.value.exit_code, str(local_info.value)) == (
+        "E_LOCAL", 2, "本地 (local)")
 
     with forked(lambda: 1 / 0) as job, pytest.raises(RuntimeError, match="ZeroDivisionError"):
         job()
@@ -65,7 +97,7 @@ def test_parent_error_stops_the_child(tmp_path: Path) -> None:
 
 def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
     import policykit
-    from policykit.cli.build import build_site
+    from policykit.publish.build import build_site
 
     ps = policykit.load(POLICIES)
     for name, parallel in (("seq", False), ("par", True)):
@@ -148,7 +180,7 @@ def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(tmp_path: Path,
     import shutil
 
     import policykit
-    from policykit.cli.build import build_site
+    from policykit.publish.build import build_site
     from policykit.publish.mkdocs import SiteBuildError
 
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")

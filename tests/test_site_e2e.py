@@ -519,8 +519,8 @@ def test_scale_plugin_changes_no_page_and_no_search_entry(
     import re
 
     import policykit
-    from policykit.cli.build import build_site
     from policykit.publish import mkdocs as mkdocs_build
+    from policykit.publish.build import build_site
 
     ps = policykit.load(POLICIES)
 
@@ -546,7 +546,7 @@ def test_year_selector_fetches_large_history_from_its_file(
     """Past PICKER_INLINE_MAX the picker's data is a JSON file beside the page, fetched
     on the first change of day (here forced for every comparison page)."""
     import policykit
-    from policykit.cli.build import build_site
+    from policykit.publish.build import build_site
     from policykit.publish.site import compare
 
     monkeypatch.setattr(compare, "PICKER_INLINE_MAX", 0)

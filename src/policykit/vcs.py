@@ -19,18 +19,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykit.errors import EXIT_DATA, EXIT_USAGE, PolicykitError
+
 YAML_SUFFIXES = (".yaml", ".yml")
 _BLOB_MODES = {"100644", "100755"}
 
 
-class GitRevError(Exception):
+class GitRevError(PolicykitError):
     """A revision that cannot be read. `usage` is True for a bad argument (exit 2),
     False for a revision whose content cannot be used (exit 1)."""
 
+    code = "E_GIT_REV"
+
     def __init__(self, zh: str, en: str, usage: bool = True) -> None:
-        super().__init__(f"{zh} ({en})")
-        self.zh = zh
-        self.en = en
+        super().__init__(zh, en, exit_code=EXIT_USAGE if usage else EXIT_DATA)
         self.usage = usage
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from policykit.check.docs import checks_markdown, checks_text
+from policykit.cli.common import EXIT_OK
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("checks", help="一致性规则目录 / list the consistency rules "
@@ -15,7 +18,5 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.check.docs import checks_markdown, checks_text
-
     print(checks_markdown() if args.markdown else checks_text(), end="")
-    return 0
+    return EXIT_OK

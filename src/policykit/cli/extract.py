@@ -1,8 +1,10 @@
 """`policykit extract FILE`: propose draft rule entries from a policy document.
 
-The library (`policykit.extract`) does the work; this module reads arguments,
-prints, and turns every expected failure into one line (Chinese, English, code)
-and an exit code: 0 done, 1 bad input data, 2 bad usage. Never a traceback.
+The library (`policykit.extract`) does the work; this module reads arguments and
+prints. Every expected failure is an ExtractError (a PolicykitError), which
+`cli.common.run_command` prints as one line (code, Chinese, English) with its exit
+code: 0 done, 1 bad input data, 2 bad usage. Never a traceback for bad input; a
+bug still shows one.
 """
 
 from __future__ import annotations
@@ -10,8 +12,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from policykit.cli.common import EXIT_OK, EXIT_USAGE, run_command
+from policykit.extract.errors import ExtractError, fail
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -74,36 +81,28 @@ def _find_root() -> Path:
     return Path("policies")
 
 
-def run(args: argparse.Namespace) -> int:
-    from policykit.extract.errors import EXIT_USAGE, ExtractError
-
+@contextmanager
+def _input_limits(file: Path) -> Iterator[None]:
+    """A document too deep or too large for this process is bad input (exit 1), not a
+    crash. Only these: any other exception is a bug and keeps its traceback."""
     try:
-        return _run(args)
-    except ExtractError as e:
-        _say(f"{e.code} {e.message_zh}", e.message_en)
-        return e.exit_code
-    except BrokenPipeError:
-        return 0
+        yield
     except RecursionError:
-        _say("E_EXTRACT_INPUT 文件结构嵌套过深，无法解析", "the document nests too deeply to parse")
-        return 1
+        raise fail("E_EXTRACT_INPUT", path=file, zh="结构嵌套过深，无法解析",
+                   en="the document nests too deeply to parse") from None
     except MemoryError:
-        _say("E_EXTRACT_INPUT 文件过大，内存不足", "out of memory reading the document")
-        return 1
-    except ValueError as e:
-        _say(f"E_EXTRACT_USAGE 参数错误：{e}", f"bad argument: {e}")
-        return EXIT_USAGE
+        raise fail("E_EXTRACT_INPUT", path=file, zh="过大，内存不足",
+                   en="out of memory reading the document") from None
 
 
-def _run(args: argparse.Namespace) -> int:
-    from policykit.extract import ExtractError, extract_document, load_catalogue, load_document
-    from policykit.extract.errors import EXIT_USAGE, fail
+def run(args: argparse.Namespace) -> int:
+    from policykit.extract import extract_document, load_catalogue, load_document
     from policykit.extract.render import to_json, to_table, to_yaml
     from policykit.extract.text import DEFAULT_MAX_BYTES
 
     root = Path(args.root) if args.root else _find_root()
     file = Path(args.file)
-    if args.region is not None and not re.fullmatch(r"\d{6}", args.region):
+    if args.region is not None and not re.fullmatch(r"[0-9]{6}", args.region):
         raise ExtractError("E_EXTRACT_USAGE", f"地区代码 {args.region} 应为 6 位数字",
                            f"region code {args.region} must be 6 digits", EXIT_USAGE)
     if args.write and args.region is None:
@@ -127,9 +126,10 @@ def _run(args: argparse.Namespace) -> int:
 
         # Fail before printing anything: --write to a region that does not exist.
         region_file = find_region_file(root, args.region)
-    doc = load_document(file, encoding=args.encoding, max_bytes=max_bytes, kind=args.kind)
     source_id = args.source_id or _default_source_id(root, file)
-    ex = extract_document(doc, catalogue, source_id=source_id)
+    with _input_limits(file):
+        doc = load_document(file, encoding=args.encoding, max_bytes=max_bytes, kind=args.kind)
+        ex = extract_document(doc, catalogue, source_id=source_id)
     if args.format == "json":
         sys.stdout.write(to_json(ex))
     elif args.format == "table":
@@ -145,15 +145,15 @@ def _run(args: argparse.Namespace) -> int:
         added = append_drafts(region_file, [p for p in ex.proposals if p.is_rule], source_id)
         _say(f"已向 {region_file} 追加 {added} 条草稿（status: draft），请逐条核对",
              f"appended {added} draft entries to {region_file}; review each one")
-    return 0
+    return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Standalone entry (`python -m policykit.cli.extract FILE …`), same as `policykit extract`."""
     ap = argparse.ArgumentParser(prog="policykit")
     add_parser(ap.add_subparsers(dest="command", required=True))
-    args = ap.parse_args(["extract", *(sys.argv[1:] if argv is None else argv)])
-    return int(args.func(args))
+    return run_command(ap, ["extract", *(sys.argv[1:] if argv is None else argv)],
+                       owns_process=argv is None)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ Bad input is an expected outcome, not a crash: every reading problem becomes an
 from __future__ import annotations
 
 # Exit codes follow the CLI contract of DESIGN.md §4: 1 = bad data, 2 = bad usage.
-EXIT_DATA = 1
-EXIT_USAGE = 2
+from policykit.errors import EXIT_DATA, EXIT_USAGE, PolicykitError
+
+__all__ = ["EXIT_DATA", "EXIT_USAGE", "MESSAGES", "ExtractError", "fail"]
 
 # code -> (Chinese template, English template, exit code)
 MESSAGES: dict[str, tuple[str, str, int]] = {
@@ -45,22 +46,28 @@ MESSAGES: dict[str, tuple[str, str, int]] = {
     "E_EXTRACT_WRITE": (
         "无法写入 {path}：{reason}；文件未改动", "cannot write {path}: {reason}; file left unchanged",
         EXIT_DATA),
+    "E_EXTRACT_INPUT": (
+        "文件 {path} {zh}", "{path}: {en}", EXIT_DATA),
     "E_EXTRACT_USAGE": ("{zh}", "{en}", EXIT_USAGE),
 }
 
 
-class ExtractError(Exception):
-    # Not a frozen dataclass: the interpreter and contextlib assign __traceback__
-    # on exceptions, which a frozen dataclass refuses.
+class ExtractError(PolicykitError):
+    """Its codes are catalogued (MESSAGES, docs/extract.md), so its message names one."""
+
     def __init__(self, code: str, message_zh: str, message_en: str, exit_code: int) -> None:
-        super().__init__(code, message_zh, message_en, exit_code)
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.exit_code = exit_code
+        super().__init__(message_zh, message_en, code=code, exit_code=exit_code)
+
+    @property
+    def message_zh(self) -> str:
+        return self.zh
+
+    @property
+    def message_en(self) -> str:
+        return self.en
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message_zh} ({self.message_en})"
+        return f"{self.code} {self.zh} ({self.en})"
 
 
 def fail(error_code: str, /, **params: object) -> ExtractError:

@@ -27,6 +27,7 @@ import orjson
 
 from policykit import codes
 from policykit.diagnostics import Diagnostic, shown_path, sort_diagnostics
+from policykit.errors import PolicykitError
 from policykit.loader import cache as filecache
 from policykit.loader import schema
 from policykit.loader.yamlsrc import MAX_BYTES, lexical_problems, locate, parse_exact, parse_fast
@@ -83,14 +84,18 @@ class LoadResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-class LoadError(Exception):
+class LoadError(PolicykitError):
     """Raised by `policykit.load` when the data has errors; carries them all."""
 
+    code = "E_LOAD"
+
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
         first = diagnostics[0] if diagnostics else None
-        where = f" first: {first.file}:{first.line}: {first.message_en}" if first else ""
-        super().__init__(f"{len(diagnostics)} problem(s) in the policy data;{where}")
+        where_zh = f"；第一个：{first.file}:{first.line}: {first.message_zh}" if first else ""
+        where_en = f"; first: {first.file}:{first.line}: {first.message_en}" if first else ""
+        super().__init__(f"政策数据有 {len(diagnostics)} 个问题{where_zh}",
+                         f"{len(diagnostics)} problem(s) in the policy data{where_en}")
+        self.diagnostics = diagnostics
 
 
 def discover(root: Path, display: str) -> tuple[list[str], list[Diagnostic]]:

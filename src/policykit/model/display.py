@@ -14,14 +14,9 @@ STATUS_ZH = {
     "in_force": "有效", "temporary": "阶段性", "planned": "计划", "draft": "草案",
     "repealed": "已废止", "unknown": "状态不明",
 }
-STATUS_EN = {
-    "in_force": "in force", "temporary": "temporary", "planned": "planned", "draft": "draft",
-    "repealed": "repealed", "unknown": "status unknown",
-}
 OBTAINED_ZH = {"stated": "原文载明", "inferred": "推断", "derived": "推算"}
 DURATION_ZH = {"day": "天", "working_day": "个工作日", "month": "个月", "year": "年"}
 DURATION_EN = {"day": "days", "working_day": "working days", "month": "months", "year": "years"}
-MODE_ZH = {"pp": "个百分点", "relative": "%（相对比例）", "absolute": "", "unknown": ""}
 BOUND_ZH = {"exact": "", "min": "不低于 ", "max": "不高于 "}
 # Administrative levels as GB/T 2260 and the State Council name them: 地级 (地级行政区:
 # 地级市, 地区, 自治州, 盟), not the colloquial 地市级.

@@ -219,9 +219,6 @@ class PolicySet:
         for key in sorted(self.rules):
             yield from self.rules[key]
 
-    def region_rules(self, code: str) -> dict[RuleKey, tuple[Entry, ...]]:
-        return {k: v for k, v in self.rules.items() if k[0] == code}
-
     def children(self, code: str) -> list[Region]:
         """The regions whose parent is `code`, by code (indexed once: the API asks for
         every region's children)."""

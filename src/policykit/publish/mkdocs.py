@@ -21,18 +21,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policykit.errors import PolicykitError
 from policykit.publish.api.export import API_DIR, DOWNLOADS_DIR
 from policykit.publish.site import NavItem, SiteContent, WrittenFiles, write_if_changed
 from policykit.util.fork import can_fork
 
 
-class SiteBuildError(Exception):
+class SiteBuildError(PolicykitError):
     """mkdocs refused to build; `messages` are its warnings and errors."""
 
+    code = "E_SITE_BUILD"
+
     def __init__(self, summary: str, messages: Sequence[str]) -> None:
+        super().__init__(f"网站构建失败，原网站保持不变：{summary}",
+                         f"site build failed; the previous site is untouched: {summary}",
+                         details=[f"mkdocs: {m}" for m in messages])
         self.summary = summary
         self.messages = tuple(messages)
-        super().__init__(summary)
 
 
 @dataclass(frozen=True)

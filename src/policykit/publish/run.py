@@ -13,13 +13,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from policykit.model.policyset import PolicySet
-from policykit.publish.api.export import export_api
+from policykit.publish.api.export import ExportError, export_api
+from policykit.util.atomic import atomic_output
 from policykit.util.fork import forked
+from policykit.util.progress import Progress
 
 PARALLEL_MIN_VALUES = 20_000  # below this the tables take under a second: no fork
 # What `build` has the child write beside the tables while it generates the pages:
 # the change list (about as long to write as the pages take).
 BUILD_CHILD_DOCS = frozenset({"changes.json"})
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """An OSError in the block (a full disk, a folder without permission) becomes an
+    ExportError naming `out`: it is the output that could not be written."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ExportError(f"无法写入 {out}：{reason}", f"cannot write {out}: {reason}") from exc
+
+
+def export_folder(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
+                  *, tables: bool = True, parallel: bool | None = None,
+                  progress: bool = False) -> int:
+    """`export_all` into `out`, replaced whole only when everything was written (a
+    failed export leaves the previous `out` untouched); the number of files. Raises
+    ExportError (also for a file that cannot be written)."""
+    bar = Progress("导出 exporting: JSON 接口与下载表格 API and tables", 1, progress)
+    bar.advance(0)
+    try:
+        with writing(out), atomic_output(out) as staging:
+            return export_all(ps, staging, as_of, base_url, commit, tables=tables,
+                              parallel=parallel)
+    finally:
+        bar.done()
 
 
 def export_all(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,

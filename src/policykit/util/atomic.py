@@ -116,7 +116,3 @@ def write_json_list(out: BinaryIO, head: dict[str, Any], key: str,
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def write_json(path: Path, data: Any) -> None:
-    write_bytes(path, json_bytes(data))

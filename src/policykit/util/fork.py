@@ -6,8 +6,9 @@
 
 The child is a fork, so it shares the loaded policy set without copying or pickling
 it; only the job's small result comes back through a pipe. Errors come back as
-values and are raised again in the parent: ExportError and OSError keep their
-Chinese/English text and errno, anything else becomes a RuntimeError naming it.
+values and are raised again in the parent: a PolicykitError comes back as the same
+class with the same code, Chinese/English text and attributes, an OSError with its
+errno, anything else becomes a RuntimeError naming it.
 If the parent leaves the block early (an error of its own), the child is killed.
 Where fork is unavailable, or `enabled` is false, the job runs in-line when its
 result is asked for: same result, no concurrency.
@@ -15,13 +16,15 @@ result is asked for: same result, no concurrency.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from policykit.publish.api.export import ExportError
+from policykit.errors import PolicykitError
 
 T = TypeVar("T")
 
@@ -30,18 +33,48 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
+def _picklable(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
 def _pack(exc: BaseException) -> tuple[Any, ...]:
-    if isinstance(exc, ExportError):
-        return ("export", exc.zh, exc.en)
+    if isinstance(exc, PolicykitError):
+        # By class name and attributes, not pickled whole: an error class need not
+        # be picklable (its constructor may take other arguments than it stores),
+        # nor importable in the parent (then it comes back as a PolicykitError with
+        # the same code, text and exit code). An attribute that does not pickle is
+        # left behind.
+        cls = type(exc)
+        state = {k: v for k, v in vars(exc).items() if _picklable(v)}
+        state.update(code=exc.code, exit_code=exc.exit_code, zh=exc.zh, en=exc.en)
+        return ("policykit", cls.__module__, cls.__qualname__, state)
     if isinstance(exc, OSError):
         return ("os", exc.errno, exc.strerror, exc.filename)
     return ("other", f"{type(exc).__name__}: {exc}")
 
 
+def _error_class(module: str, qualname: str) -> type[PolicykitError]:
+    """The class of that name when it can be imported, else PolicykitError."""
+    try:
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return PolicykitError
+    if isinstance(found, type) and issubclass(found, PolicykitError):
+        return found
+    return PolicykitError
+
+
 def _unpack(payload: tuple[Any, ...]) -> BaseException:
     kind = payload[0]
-    if kind == "export":
-        return ExportError(payload[1], payload[2])
+    if kind == "policykit":
+        _, module, qualname, state = payload
+        return _error_class(module, qualname).rebuilt(state)
     if kind == "os":
         return OSError(payload[1], payload[2], payload[3])
     return RuntimeError(f"forked job failed: {payload[1]}")

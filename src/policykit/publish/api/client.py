@@ -23,6 +23,7 @@ from typing import Any
 
 import jsonschema
 
+from policykit.errors import PolicykitError
 from policykit.model.entities import (
     Entry,
     catalogue_from_plain,
@@ -36,13 +37,10 @@ from policykit.publish.api import schema as apischema
 TIMEOUT = 60
 
 
-class ApiError(Exception):
+class ApiError(PolicykitError):
     """The published API cannot be read (zh + en message)."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} ({en})")
-        self.zh = zh
-        self.en = en
+    code = "E_API"
 
 
 class _Reader:

@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit.errors import EXIT_USAGE, PolicykitError
 from policykit.loader import schemadefs
 from policykit.model.changes import RuleChange
+from policykit.model.days import parse_day, today
 from policykit.model.display import entry_value_zh
 from policykit.model.entities import (
     Breakdown,
@@ -51,39 +53,35 @@ SAFE_PARAMETER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _ParameterRows = tuple[list[Breakdown], list[tuple[Breakdown, Resolved]]]
 
 
-class ExportError(Exception):
+class ExportError(PolicykitError):
     """Bad export options or data that cannot be published (zh + en message)."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} ({en})")
-        self.zh = zh
-        self.en = en
+    code = "E_EXPORT"
 
 
 # -- options ----------------------------------------------------------------------
 def as_of_date(given: str | None, environ: Mapping[str, str]) -> str:
-    """`--as-of`, else SOURCE_DATE_EPOCH as a UTC date, else today."""
+    """`--as-of`, else SOURCE_DATE_EPOCH as a UTC date, else today. A bad `given`
+    raises DayError, a bad SOURCE_DATE_EPOCH an ExportError (both usage errors)."""
     if given is not None:
-        try:
-            return dt.date.fromisoformat(given).isoformat()
-        except ValueError:
-            raise ExportError(f"日期 {given} 无效，应为 YYYY-MM-DD",
-                              f"invalid --as-of date {given}, expected YYYY-MM-DD") from None
+        return parse_day(given, "--as-of")
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
         except (ValueError, OverflowError, OSError):
             raise ExportError(f"SOURCE_DATE_EPOCH={epoch} 不是有效的 Unix 时间戳",
-                              f"SOURCE_DATE_EPOCH={epoch} is not a Unix timestamp") from None
-    return dt.date.today().isoformat()
+                              f"SOURCE_DATE_EPOCH={epoch} is not a Unix timestamp",
+                              exit_code=EXIT_USAGE) from None
+    return today()
 
 
 def base_url_of(given: str | None) -> str:
     url = given or apischema.DEFAULT_BASE_URL
     if not re.match(r"^https?://[^\s/]+", url):
         raise ExportError(f"--base-url 应以 http:// 或 https:// 开头：{url}",
-                          f"--base-url must start with http:// or https://: {url}")
+                          f"--base-url must start with http:// or https://: {url}",
+                          exit_code=EXIT_USAGE)
     return url.rstrip("/") + "/"
 
 

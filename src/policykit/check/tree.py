@@ -1,0 +1,70 @@
+"""A policy folder checked: the loader's diagnostics and every rule's findings, from
+the memo of the last check when it can answer (`policykit.check.memo`).
+
+`check_tree` is what `policykit check` does; `findings` is what `policykit build`
+asks about a set it has already loaded in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from policykit.check import run as checks
+from policykit.check.memo import Memo
+from policykit.diagnostics import Diagnostic
+from policykit.loader.build import LoadResult, load_tree
+from policykit.util.progress import Progress
+
+
+@dataclass(frozen=True)
+class TreeCheck:
+    diagnostics: list[Diagnostic]
+    files: int  # how many files the diagnostics cover
+
+
+def check_tree(root: Path, shown: str | None = None, display: str | None = None, *,
+               use_memo: bool = True, sources: Path | None = None, progress: bool = False,
+               load: Callable[[], LoadResult] | None = None) -> TreeCheck:
+    """Load and check `root`. `shown`: how the loader names the folder in messages
+    (default: as given); `display`: how the rules name it (default: `shown`).
+
+    With `use_memo` (and no `sources`: the archive is not in the memo) the memo of
+    the last check answers when nothing relevant changed, and only what an edit can
+    change is checked again; a full check keeps a memo for the next. `load` loads
+    the folder in full when needed (default: `load_tree` with the content cache
+    when `use_memo`)."""
+    shown = str(root) if shown is None else shown
+    display = shown if display is None else display
+    memo = Memo.open(root, shown, display) if use_memo and sources is None else None
+    if memo is not None:
+        again = memo.recheck(progress=progress)
+        if again is not None:
+            return TreeCheck(again[0], again[1])
+    result = (load or (lambda: load_tree(root, shown, cache=use_memo, progress=progress)))()
+    diags = list(result.diagnostics)
+    if result.policyset is not None:
+        diags.extend(checks.run(result.policyset, display, sources))
+    if memo is not None:
+        memo.save(result, diags)
+    return TreeCheck(diags, result.files)
+
+
+def findings(result: LoadResult, root: Path, shown: str, *, use_memo: bool = True,
+             progress: bool = False) -> list[Diagnostic]:
+    """The rules' findings on a set loaded in full without errors: from the memo when
+    it can serve, else every rule runs (and the memo is kept)."""
+    assert result.policyset is not None
+    bar = Progress("一致性检查 checking", 1, progress)
+    bar.advance(0)
+    try:
+        memo = Memo.open(root, shown, shown) if use_memo else None
+        found = memo.findings(result) if memo is not None else None
+        if found is None:
+            found = checks.run(result.policyset, shown)
+            if memo is not None:
+                memo.save(result, found)
+        return found
+    finally:
+        bar.done()

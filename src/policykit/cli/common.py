@@ -1,0 +1,140 @@
+"""What every command shares: the exit codes, the policy folder and the options for
+loading it, day options, the output-folder guard, and the one translation of a
+PolicykitError into a message and an exit code (`run_command`).
+
+Exit codes (docs/checks.md): 0 clean, 1 data errors (or warnings with --strict),
+2 usage errors. Commands return these constants; an error they raise carries its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from policykit.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, PolicykitError
+from policykit.loader.build import LoadResult, load_tree
+from policykit.model.days import parse_day
+from policykit.util.progress import show_progress
+
+__all__ = [
+    "EXIT_DATA", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError", "add_load_args",
+    "day_arg", "guard_output", "load_root", "policy_root", "progress", "run_command",
+]
+
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
+
+
+class UsageError(PolicykitError):
+    """The command was called wrongly: a bad option value, a missing folder."""
+
+    code = "E_USAGE"
+    exit_code = EXIT_USAGE
+
+
+def policy_root(arg: str) -> tuple[Path, str]:
+    """The policy folder named on the command line and how messages name it."""
+    path = Path(arg)
+    if not path.is_dir():
+        raise UsageError(f"找不到政策数据文件夹 {arg}", f"policy folder {arg} does not exist")
+    return path, arg.rstrip("/") or "."
+
+
+def day_arg(option: str) -> Callable[[str], str]:
+    """An argparse `type` checking a day option with the one day reader (`model.days`):
+    its DayError is a PolicykitError, which argparse lets through to `run_command`."""
+
+    def day(text: str) -> str:
+        return parse_day(text, option)
+
+    return day
+
+
+def _jobs(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+        raise UsageError("--jobs 必须是至少为 1 的整数", "--jobs must be a whole number, at least 1")
+    return int(text)
+
+
+def add_load_args(p: argparse.ArgumentParser) -> None:
+    """Options of every command that loads a policy folder."""
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar (it is shown only on a terminal anyway)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse every file and run every check, ignoring the content cache "
+                        "and the memo of the last check (~/.cache/policykit; "
+                        "POLICYKIT_CACHE_DIR=off turns both off)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="worker processes for parsing (default: one per core for many files)")
+
+
+def progress(args: argparse.Namespace) -> bool:
+    """Whether to draw progress bars: on a terminal, unless --quiet."""
+    return show_progress(getattr(args, "quiet", False))
+
+
+def load_root(root: Path, shown: str, args: argparse.Namespace, *,
+              cache: bool = True) -> LoadResult:
+    """Load `root` with the command's load options (`add_load_args`); `cache` False
+    for a folder whose path is never seen again (a revision's temporary copy)."""
+    return load_tree(root, shown, exact=getattr(args, "exact", False),
+                     cache=cache and not getattr(args, "no_cache", False),
+                     jobs=getattr(args, "jobs", None), progress=progress(args),
+                     # What was loaded lives until the process exits: keep the collector
+                     # off it, but only when the process is this command's alone.
+                     gc_freeze=getattr(args, "owns_process", False))
+
+
+def guard_output(out: Path, *, keep: Sequence[tuple[Path, str, str]], previous: Callable[[Path], bool],
+                 previous_zh: str, previous_en: str, verb_zh: str, force: bool) -> None:
+    """Refuse an output folder that is replaced whole when that would lose something:
+    one holding a folder of `keep` ((path, zh name, en name)), a file, or (without
+    --force) a non-empty folder that `previous` does not recognise as earlier output."""
+    real_out = out.resolve()
+    for path, zh, en in keep:
+        real = path.resolve()
+        if real_out == real or real.is_relative_to(real_out):
+            raise UsageError(f"输出文件夹 {out} 包含{zh}，{verb_zh}会覆盖它",
+                             f"output folder {out} contains {en} and would replace it")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是文件夹", f"{out} exists and is not a folder")
+    if out.is_dir() and not force and any(out.iterdir()) and not previous(out):
+        raise UsageError(f"{out} 不是空文件夹，也不是{previous_zh}；确认要整体替换请加 --force",
+                         f"{out} is neither empty nor {previous_en}; add --force to replace it")
+
+
+def run_command(ap: argparse.ArgumentParser, argv: Sequence[str] | None, *,
+                owns_process: bool = False) -> int:
+    """Parse `argv`, run the command, and turn what stops it into an exit code: the
+    one place a PolicykitError becomes a message on stderr. Safe to call repeatedly
+    in one process; `owns_process` (the console entry) allows process-wide tuning."""
+    frozen = gc.get_freeze_count()
+    try:
+        return _run(ap, argv, owns_process)
+    finally:
+        if not owns_process and frozen == 0 and gc.get_freeze_count():
+            # A layer below froze what it loaded (right for a process that ends with
+            # the command): give it back to the collector of this longer-lived one.
+            gc.unfreeze()
+
+
+def _run(ap: argparse.ArgumentParser, argv: Sequence[str] | None, owns_process: bool) -> int:
+    try:
+        args = ap.parse_args(argv)
+        args.owns_process = owns_process
+        code: int = args.func(args)
+        return code
+    except PolicykitError as exc:
+        for line in exc.details:
+            print(line, file=sys.stderr)
+        print(f"policykit: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SystemExit as exc:  # argparse: --help, or a malformed command line
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE if exc.code else EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
