@@ -49,8 +49,7 @@ def _python_markdown() -> Any:
 
 
 def _commonmark() -> Any:
-    # markdown-it-py is no declared dependency (import-linter brings it): skip without it.
-    markdown_it = pytest.importorskip("markdown_it")
+    import markdown_it  # a test dependency (pyproject [test]): never skipped
     return markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
