@@ -2,7 +2,7 @@
 
 Every diagnostic the loader emits is made here, from a code in CODES, so that
 the docs page (`policykit codes --markdown`) and the tests see one list.
-Consistency-rule codes (R1, R2, ...) live in `checks.py` beside their functions.
+Consistency-rule codes (R1, R2, ...) live in `check/rules/` beside their functions.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def r18_duration_units(rep: Reporter) -> Diags:
 @rule("R16", "warning", "通知年度与参保年度", "Notice year vs coverage year",
       rationale="写了参保年度（coverage_year）Y 的本地数值，与上级按通知年度（notice_year）记录的底线比较时，"
                 "按“通知年度 N 用于参保年度 N 或 N+1”两种对应关系：两种都低于则警告，只低于其中一种则提示（info）。"
-                "依据：domain.md §3.4；CX-07、CX-18。",
+                "依据：docs/domain.md §3.4；CX-07、CX-18。",
       example="# 000000: resident.individual_contribution bound: min notice_year: 2024 amount: 400\n"
               "coverage_year: 2025\namount: 380",
       also=("info",))

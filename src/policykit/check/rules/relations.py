@@ -74,7 +74,7 @@ def _sum_identity(rep: Reporter, rule_id: str) -> Diags:
 @rule("R1", "error", "组成部分之和等于合计", "Components sum to the total",
       rationale="单位费率与个人费率之和必须等于总费率（容差 0.001 个百分点），三者同时有效时才比较。"
                 "依据：国家设计为单位约 6%、个人 2%（国务院白皮书 2004，C16）；东莞“总费率”（DG-02）。"
-                "对应关系写在 checkrules.SUM_IDENTITIES 中，参数不在目录里时该行跳过。",
+                "对应关系写在 check/rules/relations.py 的 SUM_IDENTITIES 中，参数不在目录里时该行跳过。",
       example="employee.contribution.total_rate: 0.08\n"
               "employee.contribution.employer_rate: 0.06\n"
               "employee.contribution.employee_rate: 0.01   # 0.06 + 0.01 ≠ 0.08")
@@ -135,7 +135,7 @@ def _pair_order(rep: Reporter, low: str, high: str, kind: str, blame: str = "low
 
 @rule("R8", "error", "起付标准不高于封顶线", "Deductible ≤ cap",
       rationale="同一日期有效的起付标准不得高于年度最高支付限额，封顶线必须大于 0（未知写 unknown，不写 0）。"
-                "起付标准 ≥ 0 由结构校验保证。分段（费用段）目前不在数据模型中。依据：domain.md R8；LY-11。",
+                "起付标准 ≥ 0 由结构校验保证。分段（费用段）目前不在数据模型中。依据：docs/domain.md R8；LY-11。",
       example="employee.inpatient.deductible: 1500\nemployee.annual_cap: 1000")
 def r8_deductible_cap(rep: Reporter) -> Diags:
     ctx = rep.ctx

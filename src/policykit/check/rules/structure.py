@@ -12,7 +12,7 @@ from policykit.model.entities import NATIONAL, first_day
 # == R14: scheme / field compatibility (catalogue) ================================================
 @rule("R14", "error", "险种与参数相容", "Scheme / parameter compatibility",
       rationale="参数目录中：以险种名开头的参数 id 必须属于该险种；按在职/退休（person_type）细分的参数只属于职工医保；"
-                "职工医保没有财政补助，居民医保没有单位缴费。依据：domain.md §3.1。",
+                "职工医保没有财政补助，居民医保没有单位缴费。依据：docs/domain.md §3.1。",
       example="resident.inpatient.ratio: {scheme: employee, …}   # id 以 resident 开头",
       whole_set=True)
 def r14_scheme_fields(rep: Reporter) -> Diags:

@@ -78,7 +78,7 @@ def r2_deltas(rep: Reporter) -> Diags:
 @rule("R3", "error", "比例与份额在取值范围内", "Shares and ratios within bounds",
       rationale="比例写成 0–1 的小数。结构校验已拒绝大于 1 的 ratio；本规则补上结构校验看不出的情况："
                 "原文是“1%”却写成 ratio: 1（应为 0.01）；单位为“比例/share of”的 number/amount 参数超出 0–1；"
-                "降低超过 100（百分点或相对）；比例参数的 delta.from 大于 1（2.8 应为 0.028）。依据：domain.md R3，CX-04/CX-05。",
+                "降低超过 100（百分点或相对）；比例参数的 delta.from 大于 1（2.8 应为 0.028）。依据：docs/domain.md R3，CX-04/CX-05。",
       example="ratio: 1\nquote: 生育保险费率按1%执行   # 应为 0.01")
 def r3_bounds(rep: Reporter) -> Diags:
     ctx = rep.ctx
