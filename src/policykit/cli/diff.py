@@ -1,7 +1,7 @@
 """`policykit diff OLD NEW` and `policykit diff --at DATE1 --at DATE2 [ROOT]`.
 
 OLD, NEW and ROOT are folders when such a folder exists, else git revisions
-(read with `policykit.vcs`, the work tree untouched). A side whose data has errors
+(`policykit.diff.sides`). A side whose data has errors
 is reported with its diagnostics (exit 1) instead of being compared. A revision
 that cannot be read raises GitRevError, which carries its own exit code (2 for a
 bad name, 1 for content that cannot be used).
@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
-from policykit import vcs
 from policykit.cli.common import EXIT_DATA, EXIT_OK, UsageError, add_load_args, day_arg, load_root
-from policykit.diagnostics import Diagnostic, format_text
+from policykit.diagnostics import format_text
 from policykit.diff.compare import diff, diff_at
 from policykit.diff.render import RENDERERS, SideInfo, Sides, render_markdown, render_problems
-from policykit.model.policyset import PolicySet
+from policykit.diff.sides import Loaded, open_side
 
 
 def add_parser(sub: Any) -> None:
@@ -43,37 +39,9 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-@dataclass
-class Loaded:
-    info: SideInfo
-    ps: PolicySet | None
-    display: str
-    diagnostics: list[Diagnostic]
-
-    @property
-    def ok(self) -> bool:
-        return self.ps is not None and not any(d.severity == "error" for d in self.diagnostics)
-
-
-@contextmanager
-def open_side(spec: str, args: argparse.Namespace) -> Iterator[Loaded]:
-    """Load a folder or a revision (of the policy folder `args.root`) with the load
-    options of `args`; the temporary copy of a revision lives while the context is
-    open (changes look up line numbers in it)."""
-    path = Path(spec)
-    if path.is_dir():
-        shown = spec.rstrip("/") or "."
-        result = load_root(path, shown, args)
-        yield Loaded(SideInfo(spec, "folder", path=shown),
-                     result.policyset, shown, result.diagnostics)
-        return
-    rev = vcs.resolve(spec, args.root)
-    with vcs.checkout(rev) as tmp:
-        # The content cache keeps one pack per folder path: a temporary copy's would
-        # never be read again.
-        result = load_root(tmp, rev.display, args, cache=False)
-        yield Loaded(SideInfo(spec, "revision", commit=rev.commit, path=rev.display),
-                     result.policyset, rev.display, result.diagnostics)
+def _side(spec: str, args: argparse.Namespace) -> AbstractContextManager[Loaded]:
+    return open_side(spec, args.root,
+                     lambda path, shown, cache: load_root(path, shown, args, cache=cache))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,8 +83,8 @@ def _render(changes: list[Any], sides: Sides, args: argparse.Namespace) -> None:
 
 def _run_two(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
-        old = stack.enter_context(open_side(args.sides[0], args))
-        new = stack.enter_context(open_side(args.sides[1], args))
+        old = stack.enter_context(_side(args.sides[0], args))
+        new = stack.enter_context(_side(args.sides[1], args))
         code = _problems([old, new], args.format)
         if code is not None:
             return code
@@ -128,7 +96,7 @@ def _run_two(args: argparse.Namespace) -> int:
 
 def _run_at(args: argparse.Namespace, day_old: str, day_new: str) -> int:
     spec = args.sides[0] if args.sides else "policies"
-    with open_side(spec, args) as side:
+    with _side(spec, args) as side:
         code = _problems([side], args.format)
         if code is not None:
             return code
