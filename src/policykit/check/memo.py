@@ -134,9 +134,11 @@ class Memo:
         except OSError:
             pass  # an unwritable cache only costs speed
 
-    def recheck(self, progress: bool = False) -> tuple[list[Diagnostic], int] | None:
+    def recheck(self, progress: bool = False,
+                gc_freeze: bool = False) -> tuple[list[Diagnostic], int] | None:
         """The findings of a full `check` and the number of files, from the memo and
-        a check of what changed; None when a full check is needed."""
+        a check of what changed; None when a full check is needed. `gc_freeze`: as
+        for `load_tree` (only for a process that ends with the command)."""
         memo = self._read()
         if memo is None:
             return None
@@ -162,7 +164,7 @@ class Memo:
         only = frozenset(rel for rel in rels if rel in plan.changed or rel not in plan.headers
                          or ((h := plan.headers[rel]) is not None and h.code in plan.needed))
         result = load_tree(self.root, self.shown, cache=True, progress=progress,
-                           gc_freeze=True, only=only)
+                           gc_freeze=gc_freeze, only=only)
         if result.policyset is None:
             return None
         return self._finish(plan, digests, result), len(rels)

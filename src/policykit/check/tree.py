@@ -26,7 +26,8 @@ class TreeCheck:
 
 def check_tree(root: Path, shown: str | None = None, display: str | None = None, *,
                use_memo: bool = True, sources: Path | None = None, progress: bool = False,
-               load: Callable[[], LoadResult] | None = None) -> TreeCheck:
+               load: Callable[[], LoadResult] | None = None,
+               gc_freeze: bool = False) -> TreeCheck:
     """Load and check `root`. `shown`: how the loader names the folder in messages
     (default: as given); `display`: how the rules name it (default: `shown`).
 
@@ -34,12 +35,13 @@ def check_tree(root: Path, shown: str | None = None, display: str | None = None,
     the last check answers when nothing relevant changed, and only what an edit can
     change is checked again; a full check keeps a memo for the next. `load` loads
     the folder in full when needed (default: `load_tree` with the content cache
-    when `use_memo`)."""
+    when `use_memo`). `gc_freeze`: freeze what the memo's partial load keeps, as
+    `load_tree` does (only for a process that ends with the check)."""
     shown = str(root) if shown is None else shown
     display = shown if display is None else display
     memo = Memo.open(root, shown, display) if use_memo and sources is None else None
     if memo is not None:
-        again = memo.recheck(progress=progress)
+        again = memo.recheck(progress=progress, gc_freeze=gc_freeze)
         if again is not None:
             return TreeCheck(again[0], again[1])
     result = (load or (lambda: load_tree(root, shown, cache=use_memo, progress=progress)))()

@@ -9,7 +9,6 @@ Exit codes (docs/checks.md): 0 clean, 1 data errors (or warnings with --strict),
 from __future__ import annotations
 
 import argparse
-import gc
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -110,15 +109,9 @@ def run_command(ap: argparse.ArgumentParser, argv: Sequence[str] | None, *,
                 owns_process: bool = False) -> int:
     """Parse `argv`, run the command, and turn what stops it into an exit code: the
     one place a PolicykitError becomes a message on stderr. Safe to call repeatedly
-    in one process; `owns_process` (the console entry) allows process-wide tuning."""
-    frozen = gc.get_freeze_count()
-    try:
-        return _run(ap, argv, owns_process)
-    finally:
-        if not owns_process and frozen == 0 and gc.get_freeze_count():
-            # A layer below froze what it loaded (right for a process that ends with
-            # the command): give it back to the collector of this longer-lived one.
-            gc.unfreeze()
+    in one process; `owns_process` (the console entry) allows process-wide tuning
+    (freezing what was loaded out of the collector's reach)."""
+    return _run(ap, argv, owns_process)
 
 
 def _run(ap: argparse.ArgumentParser, argv: Sequence[str] | None, owns_process: bool) -> int:

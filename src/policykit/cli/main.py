@@ -57,7 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     root, shown = policy_root(args.root)
     checked = check_tree(root, shown, args.root.rstrip("/"),
                          use_memo=not (args.exact or args.no_cache), sources=sources,
-                         progress=progress(args), load=lambda: load_root(root, shown, args))
+                         progress=progress(args), load=lambda: load_root(root, shown, args),
+                         gc_freeze=getattr(args, "owns_process", False))
     return report(checked.diagnostics, args.format, args.strict, checked.files)
 
 
