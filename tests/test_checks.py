@@ -2,8 +2,8 @@
 
 Each case in tests/examples/checks/<rule>/{fail,pass}/policies/ is laid over the shared
 minimal set in tests/examples/checks/_shared/policies/ (a case may replace any shared
-file) and checked with `python -m policykit check policies --strict`; the output must
-equal expected.txt exactly (file, line, column, rule id, message).
+file) and checked with `policykit check policies --strict` (in-process, conftest.run_cli);
+the output must equal expected.txt exactly (file, line, column, rule id, message).
 Regenerate an expected.txt after a deliberate message change with
 `POLICYKIT_REGEN=1 pytest tests/test_checks.py` and review the diff.
 """

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, CliResult, run_cli
 from diffrepo import GIT_ENV, QY, STEPS, build, git
 
 EXPECTED = EXAMPLES / "diff"
@@ -34,7 +34,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def diff(repo: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def diff(repo: Path, *args: str, cwd: Path | None = None) -> CliResult:
     return run_cli("diff", *args, cwd=cwd or repo, env=GIT_ENV)
 
 

@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 
 import policykit
-from conftest import POLICIES, REPO, run_cli
+from conftest import POLICIES, REPO, CliResult, run_cli
 from policykit.client import ApiError, load_api
 from policykit.loader import schemadefs
 from policykit.model.entities import entry_to_plain, value_to_plain
@@ -54,8 +54,8 @@ def shape_of(rel: str) -> str:
     return rel.removesuffix(".json")
 
 
-def export_cli(out: Path, *extra: str, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
+def export_cli(out: Path, *extra: str, env: dict[str, str | None] | None = None
+               ) -> CliResult:
     return run_cli("export", str(POLICIES), "--out", str(out), "--as-of", AS_OF, *extra,
                    env={"POLICYKIT_COMMIT": COMMIT, **(env or {})})
 

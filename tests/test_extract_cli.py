@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from conftest import CliResult, run_extract_cli
 from policykit.loader.schemadefs import region_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,16 +21,12 @@ SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else 
 needs_seeds = pytest.mark.skipif(len(SEED_FILES) != 5, reason=f"seed documents missing in {SEEDS}")
 
 
-def extract_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def extract_cli(*args: str, cwd: Path = REPO) -> CliResult:
     # The standalone entry point is the same code `policykit extract` registers.
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "policykit.cli.extract", *args], cwd=cwd, capture_output=True,
-        text=True, encoding="utf-8", env=env, timeout=300,
-    )
+    return run_extract_cli(*args, cwd=cwd)
 
 
-def assert_clean_failure(r: subprocess.CompletedProcess[str], code: str, rc: int) -> None:
+def assert_clean_failure(r: CliResult, code: str, rc: int) -> None:
     assert r.returncode == rc, r.stderr
     assert "Traceback" not in r.stderr
     assert code in r.stderr
