@@ -486,7 +486,7 @@ def test_client_reads_over_http(api: Path, ps: policykit.PolicySet) -> None:
 def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.PolicySet,
                                                             api: Path) -> None:
     from policykit.publish.api.export import JsonList
-    from policykit.util.atomic import json_bytes
+    from policykit.util.jsonio import json_bytes
 
     docs = dict(api_documents(ps, AS_OF))
     streamed = docs["changes.json"]

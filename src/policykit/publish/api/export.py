@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit._version import __version__
 from policykit.loader import schemadefs
 from policykit.model.changes import RuleChange
 from policykit.model.display import entry_value_zh
@@ -41,7 +42,7 @@ from policykit.model.entities import (
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import Resolved
 from policykit.publish.api import schema as apischema
-from policykit.util.atomic import json_bytes, write_bytes, write_json_list
+from policykit.util.jsonio import json_bytes, write_bytes, write_json_list
 
 API_DIR = f"api/{apischema.API_VERSION}"
 DOWNLOADS_DIR = "downloads"
@@ -254,8 +255,6 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
 
 
 def _version() -> str:
-    from policykit import __version__  # late: the package imports this module
-
     return __version__
 
 
