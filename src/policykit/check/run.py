@@ -19,9 +19,10 @@ from pathlib import Path
 from policykit.check import rules as cr
 from policykit.check.context import Context, Reporter
 from policykit.diagnostics import Diagnostic, Severity
-from policykit.loader.build import gc_paused
 from policykit.model.entities import NATIONAL
 from policykit.model.policyset import PolicySet
+from policykit.util.fork import MIN_RULES_TO_CHECK, can_fork, forked
+from policykit.util.gc import gc_paused
 
 RuleFn = Callable[[Reporter], Iterable[Diagnostic]]
 
@@ -228,7 +229,6 @@ def _meta(code: str, file: str, line: int, col: int, pointer: str, zh: str, en: 
 # compared with and the value tables they need stay in one process, and a finding about
 # two values is made in one part only. Rules that look at the catalogue or the sources
 # as a whole run once. Every other finding is in the file of the region walked.
-PARALLEL_MIN_RULES = 5_000
 _WHOLE_SET_RULES = frozenset({"R14", "R24"})  # the catalogue; the sources
 
 
@@ -276,12 +276,10 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
     of the regions in a forked child (default: for large policy sets on more than one
     core); the findings and their order are the same either way (each rule's findings
     in file and line order)."""
-    from policykit.util.fork import can_fork, forked
-
     with _gc_off():
         ctx = Context.of(ps, display)
         if parallel is None:
-            parallel = len(ps.rules) >= PARALLEL_MIN_RULES and can_fork()
+            parallel = len(ps.rules) >= MIN_RULES_TO_CHECK and can_fork()
         by_region = [r for r in RULES if r.id not in _WHOLE_SET_RULES]
         mine, theirs = partition(ps, 2) if parallel else (None, frozenset[str]())
 
