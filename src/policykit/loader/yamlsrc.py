@@ -210,13 +210,3 @@ def parse_exact(text: str, file: str) -> Parsed:
     result.data = data
     return result
 
-
-def locate(positions: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int]:
-    """Line and column of a pointer, falling back to its nearest existing parent."""
-    ptr = pointer
-    while True:
-        if ptr in positions:
-            return positions[ptr]
-        if not ptr or "/" not in ptr:
-            return positions.get("", (1, 1))
-        ptr = ptr.rsplit("/", 1)[0]
