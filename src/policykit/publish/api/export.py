@@ -32,6 +32,7 @@ from policykit.loader import schemadefs
 from policykit.model.changes import RuleChange
 from policykit.model.display import entry_value_zh
 from policykit.model.entities import (
+    CODE_RE,
     Breakdown,
     Catalogue,
     Entry,
@@ -46,7 +47,6 @@ from policykit.util.jsonio import json_bytes, write_bytes, write_json_list
 
 API_DIR = f"api/{apischema.API_VERSION}"
 DOWNLOADS_DIR = "downloads"
-SAFE_CODE = re.compile(r"^\d{6}$")
 SAFE_PARAMETER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # A region's own breakdowns of one parameter, and its (breakdown, value in force) pairs.
 _ParameterRows = tuple[list[Breakdown], list[tuple[Breakdown, Resolved]]]
@@ -135,7 +135,7 @@ class _Context:
 
 
 def region_path(code: str) -> str:
-    if not SAFE_CODE.match(code):
+    if not CODE_RE.fullmatch(code):
         raise ExportError(f"地区代码 {code!r} 不能用作文件名", f"region code {code!r} is unsafe")
     return f"regions/{code}.json"
 
