@@ -45,6 +45,12 @@ def load_file(root: Path, rel: str, display: str = "", exact: bool = False) -> F
     return read(root, rel, display, exact)[0]
 
 
+def load_as(path: Path, kind: str) -> FileResult:
+    """One file read as a policy file of `kind` whatever its name or folder (for
+    tools that are handed a file, such as `extract`'s catalogue)."""
+    return _read(path, str(path), kind, str(path), False)[0]
+
+
 def read(root: Path, rel: str, display: str, exact: bool) -> tuple[FileResult, bytes | None]:
     """load_file, plus the raw bytes when the file could be read."""
     shown = shown_path(display, rel)
@@ -52,7 +58,11 @@ def read(root: Path, rel: str, display: str, exact: bool) -> tuple[FileResult, b
     if kind is None:
         return FileResult(rel, None, None,
                           (codes.make("E_FILE_KIND", shown, "", name=Path(rel).name).at(1, 1),)), None
-    path = root / rel
+    return _read(root / rel, rel, kind, shown, exact)
+
+
+def _read(path: Path, rel: str, kind: str, shown: str,
+          exact: bool) -> tuple[FileResult, bytes | None]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

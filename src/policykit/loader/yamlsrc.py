@@ -90,6 +90,12 @@ def parse_fast(text: str) -> Any:
     return yaml_rs.loads(text, parse_datetime=False, alias_limits=limits)
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document, tags resolved as YAML 1.2 (for tools that
+    need node positions, such as `extract --write`); raises yaml.YAMLError."""
+    return yaml.compose(text, Loader=_CoreLoader)
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, value = node.tag, node.value
     if tag == _STR:
