@@ -82,9 +82,15 @@ class ChildGone(Exception):
         super().__init__(f"child exited with {code}")
 
 
-# This process's ends of the pipes to its live children: a later child closes its copies,
-# so a child's pipe reports end-of-file as soon as that child is gone.
+# This process's ends of the pipes to its live children. A child closes the copies it
+# inherits, so that its siblings see end-of-file as soon as the parent is gone.
 _OPEN: dict[int, Connection] = {}
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
 
 
 class Child:
@@ -99,8 +105,7 @@ class Child:
     def start(cls) -> Child:
         """Fork here; returns in both processes (see `in_child`)."""
         mine, theirs = Pipe(duplex=True)
-        for stream in (sys.stdout, sys.stderr):  # else buffered output is written twice
-            stream.flush()
+        _flush()  # else output buffered before the fork is written twice
         pid = os.fork()
         if pid == 0:
             mine.close()
@@ -125,8 +130,7 @@ class Child:
         """End the child (no cleanup of the parent's state, which it shares)."""
         try:
             self.conn.close()
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
+            _flush()  # os._exit does not
         finally:
             os._exit(code)
 
