@@ -486,7 +486,7 @@ def test_client_reads_over_http(api: Path, ps: policykit.PolicySet) -> None:
 def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.PolicySet,
                                                             api: Path) -> None:
     from policykit.publish.api.export import JsonList
-    from policykit.util.atomic import json_bytes
+    from policykit.util.jsonio import json_bytes
 
     docs = dict(api_documents(ps, AS_OF))
     streamed = docs["changes.json"]
@@ -497,3 +497,14 @@ def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.Policy
     empty = JsonList({"$schema": "x", "api_version": "v1"}, "changes", iter(()))
     assert document_bytes(empty) == json_bytes({"$schema": "x", "api_version": "v1",
                                                 "changes": []})
+
+
+@pytest.mark.parametrize("code", ["441800\n", "٤٤١٨٠٠", "../000"])
+def test_region_file_name_is_six_ascii_digits(code: str) -> None:
+    """A region code becomes a file name only when it is six ASCII digits, the whole
+    string (the model's CODE_RE): a trailing newline once slipped through `$`."""
+    from policykit.publish.api.export import ExportError, region_path
+
+    assert region_path("441800") == "regions/441800.json"
+    with pytest.raises(ExportError):
+        region_path(code)

@@ -148,6 +148,28 @@ def test_write_extends_an_existing_rule_history(tmp_path: Path) -> None:
     assert not [d for d in load_tree(root).diagnostics if d.severity == "error"]
 
 
+def test_write_reads_the_region_as_yaml_1_2(tmp_path: Path) -> None:
+    """An unquoted date is a string in YAML 1.2 (the loader's reading) but a date in
+    YAML 1.1: the schema check before writing once refused a file the loader accepts."""
+    from policykit.loader.build import load_tree
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICIES, root)
+    region = next(root.rglob("441800-*/region.yaml"))
+    text = region.read_text(encoding="utf-8")
+    assert '        observed: "2021-08-24"' in text
+    region.write_text(text.replace('        observed: "2021-08-24"', "        observed: 2021-08-24"),
+                      encoding="utf-8")
+    assert not [d for d in load_tree(root).diagnostics if d.severity == "error"]
+    doc = tmp_path / "n.txt"
+    doc.write_text("城乡居民住院报销比例为:一级医院92%。", encoding="utf-8")
+    r = extract_cli(str(doc), "--region", "441800", "--write", "--root", str(root),
+                    "--source-id", "qy-2021-08-24")
+    assert r.returncode == 0, r.stderr
+    assert "0.92" in region.read_text(encoding="utf-8")
+    assert not [d for d in load_tree(root).diagnostics if d.severity == "error"]
+
+
 def test_nothing_is_written_without_write(tmp_path: Path) -> None:
     root = tmp_path / "policies"
     shutil.copytree(POLICIES, root)

@@ -15,7 +15,7 @@ from conftest import POLICIES, REPO, failing_examples
 from policykit.errors import PolicykitError
 from policykit.publish.api.export import ExportError
 from policykit.publish.mkdocs import SiteBuildError
-from policykit.util.fork import can_fork, forked
+from policykit.util.fork import can_fork, fork_map, forked
 from policykit.vcs import GitRevError
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
@@ -93,6 +93,60 @@ def test_parent_error_stops_the_child(tmp_path: Path) -> None:
         raise KeyError("parent failed")
     assert time.monotonic() - started < 4
     assert not marker.exists()
+
+
+def _no_child_left() -> None:
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left running or unreaped
+
+
+def test_fork_map_gives_the_in_line_results() -> None:
+    """Every item once, by its index, computed in children (several of them, as the
+    parent hands out items), the same as in-line."""
+    items = [f"项目{i}" for i in range(23)]
+    found = dict(fork_map(lambda x: (x * 2, os.getpid()), items, 3))
+    assert sorted(found) == list(range(23))
+    assert [found[i][0] for i in range(23)] == [x * 2 for x in items]
+    pids = {pid for _, pid in found.values()}
+    assert os.getpid() not in pids and 1 < len(pids) <= 3
+    assert list(fork_map(lambda x: x * 2, items, 1)) == list(enumerate(x * 2 for x in items))
+    _no_child_left()
+
+
+def test_fork_map_raises_a_childs_error() -> None:
+    def five(x: int) -> int:
+        if x == 5:
+            raise ValueError("五 five")
+        return x
+
+    with pytest.raises(RuntimeError, match="ValueError: 五 five"):
+        list(fork_map(five, list(range(10)), 3))
+    _no_child_left()
+
+    def dies(x: int) -> int:
+        if x == 2:
+            os._exit(3)
+        return x
+
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        list(fork_map(dies, list(range(10)), 2))
+    _no_child_left()
+
+
+def test_leaving_fork_map_early_stops_the_children(tmp_path: Path) -> None:
+    def slow(x: int) -> int:
+        if x:
+            time.sleep(5)
+            (tmp_path / f"finished-{x}").write_text("done")
+        return x
+
+    started = time.monotonic()
+    for i, _ in fork_map(slow, [0, 1, 2, 3], 4):
+        assert i == 0
+        break
+    assert time.monotonic() - started < 4
+    _no_child_left()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:

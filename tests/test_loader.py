@@ -17,7 +17,7 @@ from conftest import EXAMPLES, POLICIES, REPO, run_cli
 from policykit import codes
 from policykit.loader import build as repository
 from policykit.loader.schemadefs import render
-from policykit.model.entities import dec
+from policykit.model.entities import CODE_RE, dec
 
 INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
 # E_READ needs a file the OS refuses to read, which root (CI) can always read.
@@ -136,6 +136,22 @@ def test_yaml_1_2_no_is_not_false(tmp_path: Path) -> None:
         diags = repository.load_tree(root, display="p", exact=exact).diagnostics
         assert [d.code for d in diags] == ["E_TYPE"]
         assert "no（string）" in diags[0].message_zh
+
+
+@pytest.mark.parametrize("code", ["441800\n", "٤٤١٨٠٠", "44180", "4418000"])
+def test_region_code_is_six_ascii_digits_and_nothing_else(tmp_path: Path, code: str) -> None:
+    """Python's jsonschema matches a pattern with re.search, where `$` also matches
+    before a final newline and `\\d` takes any script's digits: "441800\\n" once
+    passed the exact path. Both paths refuse it, and the model's pattern agrees."""
+    root = _tree(tmp_path)
+    f = root / "regions" / "440000" / "441800" / "region.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace('code: "441800"', f"code: {json.dumps(code)}"),
+                 encoding="utf-8")
+    for exact in (False, True):
+        diags = repository.load_tree(root, display="p", exact=exact).diagnostics
+        assert [(d.code, d.pointer, d.line) for d in diags] == [("E_PATTERN", "/region/code", 2)]
+    assert CODE_RE.fullmatch(code) is None
+    assert CODE_RE.fullmatch("441800") is not None
 
 
 def test_committed_schemas_match_their_source() -> None:

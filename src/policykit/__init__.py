@@ -8,10 +8,11 @@
     >>> from policykit.client import load_api        # the published JSON API → PolicySet
 """
 
+from policykit._version import __version__
 from policykit.loader.build import LoadError, load, load_tree
 from policykit.model.changes import RuleChange, changes
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import Resolved
 
-__all__ = ["LoadError", "PolicySet", "Resolved", "RuleChange", "changes", "load", "load_tree"]
-__version__ = "0.1.0"
+__all__ = ["LoadError", "PolicySet", "Resolved", "RuleChange", "__version__", "changes", "load",
+           "load_tree"]

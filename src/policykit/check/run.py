@@ -19,12 +19,13 @@ from policykit.check.registry import RULES, RULES_BY_ID
 from policykit.check.rule import guarded, run_rule
 from policykit.check.rules.sources import check_quotes_in_sources
 from policykit.diagnostics import Diagnostic
-from policykit.loader.build import gc_paused
 from policykit.model.entities import NATIONAL
 from policykit.model.policyset import PolicySet
+from policykit.util.fork import MIN_RULES_TO_CHECK, can_fork, forked
+from policykit.util.gc import gc_paused
 
 # RULES: the rules `run` runs, the registry's in id order (a test adds a crashing one here).
-__all__ = ["PARALLEL_MIN_RULES", "RULES", "partition", "run", "run_regions", "sources_supported"]
+__all__ = ["RULES", "partition", "run", "run_regions", "sources_supported"]
 
 # Large policy sets are checked by two processes (a forked child shares the loaded set):
 # each walks the rules of its own part of the regions. The parts are whole groups of
@@ -32,8 +33,8 @@ __all__ = ["PARALLEL_MIN_RULES", "RULES", "partition", "run", "run_regions", "so
 # compared with and the value tables they need stay in one process, and a finding about
 # two values is made in one part only. Rules that look at the catalogue or the sources
 # as a whole (`Rule.whole_set`: R14 the catalogue, R24 the sources) run once. Every other
-# finding is in the file of the region walked.
-PARALLEL_MIN_RULES = 5_000
+# finding is in the file of the region walked. The size from which a second process pays
+# is `util.fork.MIN_RULES_TO_CHECK`.
 
 
 def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
@@ -80,12 +81,10 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
     of the regions in a forked child (default: for large policy sets on more than one
     core); the findings and their order are the same either way (each rule's findings
     in file and line order)."""
-    from policykit.util.fork import can_fork, forked
-
     with _gc_off():
         ctx = Context.of(ps, display)
         if parallel is None:
-            parallel = len(ps.rules) >= PARALLEL_MIN_RULES and can_fork()
+            parallel = len(ps.rules) >= MIN_RULES_TO_CHECK and can_fork()
         by_region = [r for r in RULES if not r.whole_set]
         mine, theirs = partition(ps, 2) if parallel else (None, frozenset[str]())
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from policykit.cli.common import EXIT_OK, EXIT_USAGE, run_command
 from policykit.extract.errors import ExtractError, fail
+from policykit.extract.write import default_source_id
+from policykit.model.entities import CODE_RE
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -56,22 +58,6 @@ def _say(zh: str, en: str) -> None:
     print(f"policykit extract: {zh} ({en})", file=sys.stderr)
 
 
-def _default_source_id(root: Path, file: Path) -> str:
-    """The registered source whose `seed:` is this file's name, else draft-<name>."""
-    import yaml
-
-    for path in sorted(root.rglob("sources.yaml")) if root.is_dir() else []:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        for src in (data or {}).get("sources") or [] if isinstance(data, dict) else []:
-            if isinstance(src, dict) and src.get("seed") == file.name and src.get("id"):
-                return str(src["id"])
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", file.stem.lower()).strip("-._")
-    return f"draft-{slug}" if slug else "draft"
-
-
 def _find_root() -> Path:
     """policies/ here or in a parent folder, so the command works from any subfolder."""
     here = Path.cwd()
@@ -102,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = Path(args.root) if args.root else _find_root()
     file = Path(args.file)
-    if args.region is not None and not re.fullmatch(r"[0-9]{6}", args.region):
+    if args.region is not None and not CODE_RE.fullmatch(args.region):
         raise ExtractError("E_EXTRACT_USAGE", f"地区代码 {args.region} 应为 6 位数字",
                            f"region code {args.region} must be 6 digits", EXIT_USAGE)
     if args.write and args.region is None:
@@ -126,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
         # Fail before printing anything: --write to a region that does not exist.
         region_file = find_region_file(root, args.region)
-    source_id = args.source_id or _default_source_id(root, file)
+    source_id = args.source_id or default_source_id(root, file)
     with _input_limits(file):
         doc = load_document(file, encoding=args.encoding, max_bytes=max_bytes, kind=args.kind)
         ex = extract_document(doc, catalogue, source_id=source_id)

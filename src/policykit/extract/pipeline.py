@@ -16,10 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from policykit.diagnostics import Diagnostic
 from policykit.extract.classify import Match, Reading, Role, clauses, read_figure
 from policykit.extract.errors import fail
 from policykit.extract.figures import Figure, document_date, find_figures, link_changes, tidy
 from policykit.extract.text import Document, sentences
+from policykit.loader.readfile import load_as
 from policykit.model.entities import Catalogue, catalogue_from_plain
 
 Confidence = Literal["high", "medium", "low"]
@@ -98,16 +100,19 @@ class Extraction:
 
 
 def load_catalogue(path: Path) -> Catalogue:
-    import yaml
+    """The catalogue as the loader reads it (YAML 1.2, schema-validated): a value
+    reads the same here as in `policykit validate`."""
+    fr = load_as(path, "catalogue")
+    if fr.data is None:
+        raise fail("E_EXTRACT_CATALOGUE", path=path, reason=problems_text(fr.diagnostics))
+    return catalogue_from_plain(fr.data, str(path))
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return catalogue_from_plain(raw, str(path))
-    except OSError as e:
-        raise fail("E_EXTRACT_CATALOGUE", path=path, reason=e.strerror or str(e)) from e
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError, AssertionError) as e:
-        raise fail("E_EXTRACT_CATALOGUE", path=path,
-                   reason=f"格式错误 malformed ({type(e).__name__})") from e
+
+def problems_text(diags: Sequence[Diagnostic]) -> str:
+    """The first of a file's problems, as the reason in an extract error."""
+    d = diags[0]
+    more = f"（另有 {len(diags) - 1} 处 and {len(diags) - 1} more）" if len(diags) > 1 else ""
+    return f"{d.code} {d.line}:{d.col} {d.message_zh} ({d.message_en}){more}"
 
 
 # --------------------------------------------------------------------------- values

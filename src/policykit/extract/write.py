@@ -21,19 +21,29 @@ from typing import Any
 import yaml
 
 from policykit.extract.errors import fail
-from policykit.extract.pipeline import Proposal
+from policykit.extract.pipeline import Proposal, problems_text
 from policykit.extract.render import dedupe, entry_lines, rules_items
+from policykit.loader import schema
+from policykit.loader.discover import discover, kind_of
+from policykit.loader.positions import place
+from policykit.loader.readfile import load_as
+from policykit.loader.yamlsrc import compose, parse_exact
+from policykit.model.entities import code_str
 
 
 def find_region_file(root: Path, code: str) -> Path:
-    for path in sorted(root.rglob("region.yaml")):
+    """The region file of `code`, among the files the loader finds under root."""
+    rels, _ = discover(root, str(root))
+    for rel in rels:
+        if kind_of(rel) != "region":
+            continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = parse_exact((root / rel).read_text(encoding="utf-8"), rel).data
+        except (OSError, UnicodeDecodeError):
             continue
         region = data.get("region") if isinstance(data, dict) else None
-        if isinstance(region, dict) and str(region.get("code", "")).zfill(6) == code:
-            return path
+        if isinstance(region, dict) and code_str(region.get("code", "")) == code:
+            return root / rel
     raise fail("E_EXTRACT_REGION", root=root, code=code)
 
 
@@ -145,15 +155,16 @@ def _history_ends(text: str) -> dict[tuple[str, str], tuple[int, str]]:
     PyYAML's composer gives."""
     out: dict[tuple[str, str], tuple[int, str]] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.YAMLError:
         return out
-    if not isinstance(root, yaml.MappingNode):
+    data = parse_exact(text, "").data
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         return out
     rules = next((v for k, v in root.value if k.value == "rules"), None)
     if not isinstance(rules, yaml.SequenceNode):
         return out
-    for rule in rules.value:
+    for rule, plain in zip(rules.value, data.get("rules") or (), strict=False):
         if not isinstance(rule, yaml.MappingNode):
             continue
         fields = {k.value: v for k, v in rule.value}
@@ -163,8 +174,7 @@ def _history_ends(text: str) -> dict[tuple[str, str], tuple[int, str]]:
             continue
         if not isinstance(param, yaml.ScalarNode):
             continue
-        bd_node = fields.get("breakdown")
-        bd = yaml.safe_load(yaml.serialize(bd_node)) if bd_node is not None else {}
+        bd = plain.get("breakdown") if isinstance(plain, dict) else None
         mark = _content_end(history.value[-1])
         line = mark.line if mark.column == 0 else mark.line + 1
         indent = " " * max(0, history.value[0].start_mark.column - 2)
@@ -191,13 +201,15 @@ def _extends(old: list[Any], new: list[Any]) -> bool:
 
 def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> int:
     """Append the drafts not yet in the file; returns how many entries were added."""
-    from policykit.loader.schemadefs import region_schema
-
     try:
         text = path.read_text(encoding="utf-8")
-        before = yaml.safe_load(text) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+    except (OSError, UnicodeDecodeError) as e:
         raise fail("E_EXTRACT_WRITE", path=path, reason=f"无法读取 cannot read ({e})") from e
+    parsed = parse_exact(text, str(path))
+    if parsed.diagnostics:
+        raise fail("E_EXTRACT_WRITE", path=path,
+                   reason=f"无法读取 cannot read ({problems_text(parsed.diagnostics)})")
+    before = parsed.data or {}
     have = _existing(before)
     fresh = [p for p in dedupe(proposals) if not _known(p, have)]
     if not fresh:
@@ -222,20 +234,19 @@ def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> 
     if new_rules_props:
         new_text = insert_rules(new_text,
                                 lambda indent: rules_items(new_rules_props, source_id, indent))
-    try:
-        after = yaml.safe_load(new_text)
-    except yaml.YAMLError as e:
-        raise fail("E_EXTRACT_WRITE", path=path, reason=f"结果不是有效 YAML ({e})") from e
+    result = parse_exact(new_text, str(path))
+    if result.diagnostics:
+        raise fail("E_EXTRACT_WRITE", path=path,
+                   reason=f"结果不是有效 YAML ({problems_text(result.diagnostics)})")
+    after = result.data
     old_rules = before.get("rules") or [] if isinstance(before, dict) else []
     new_rules = after.get("rules") or [] if isinstance(after, dict) else []
     if not _extends(old_rules, new_rules):
         raise fail("E_EXTRACT_WRITE", path=path, reason="原有规则会被改动 existing rules would change")
-    import jsonschema
-
-    errors = list(jsonschema.Draft202012Validator(region_schema()).iter_errors(after))
+    errors = place(schema.diagnose("region", after, str(path)), result.positions)
     if errors:
         raise fail("E_EXTRACT_WRITE", path=path,
-                   reason=f"结果不符合结构定义 schema: {errors[0].message}")
+                   reason=f"结果不符合结构定义 schema: {problems_text(errors)}")
     tmp = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                       prefix=".region.", suffix=".tmp")
     try:
@@ -246,3 +257,17 @@ def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> 
         Path(tmp.name).unlink(missing_ok=True)
         raise fail("E_EXTRACT_WRITE", path=path, reason=e.strerror or str(e)) from e
     return sum(1 for _ in fresh)
+
+
+def default_source_id(root: Path, file: Path) -> str:
+    """The registered source whose `seed:` is this file's name, else draft-<name>.
+    Sources files are read as the loader reads them (YAML 1.2); one that does not load
+    is passed over here, since `check` reports it."""
+    for path in sorted(root.rglob("sources.yaml")) if root.is_dir() else []:
+        data = load_as(path, "sources").data
+        sources = data.get("sources") if isinstance(data, dict) else None
+        for src in sources if isinstance(sources, list) else []:
+            if isinstance(src, dict) and src.get("seed") == file.name and src.get("id"):
+                return str(src["id"])
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", file.stem.lower()).strip("-._")
+    return f"draft-{slug}" if slug else "draft"

@@ -37,6 +37,8 @@ from typing import Any
 
 import orjson
 
+from policykit._version import __version__
+
 MAGIC = b"policykit-cache\x001\n"
 _LEN = struct.Struct("<Q")
 _OFF = "POLICYKIT_CACHE_DIR"
@@ -54,7 +56,6 @@ def cache_dir() -> Path | None:
 def salt() -> bytes:
     """What a cached entry depends on besides the file's bytes: the versions, the
     schemas the data was validated against and the code that parsed it."""
-    from policykit import __version__
     from policykit.loader import schema
 
     h = hashlib.sha256()

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from policykit.model.entities import CODE_RE
+
 BASE = "https://policykit.github.io/policykit/schemas/v1/"
 
 Json = dict[str, Any]
@@ -29,11 +31,15 @@ PARTIAL_DATE: Json = {
     ],
 }
 DATE: Json = {"description": "YYYY-MM-DD", "x-policykit": "date", "anyOf": [FULL_DATE]}
+# A region code as JSON text, from the model's pattern. ECMA's `$` is the end of the
+# string, but Python's jsonschema runs the pattern with `re.search`, where `$` also
+# matches before a final newline: the length bound keeps "431223\n" out there too.
+CODE_STRING: Json = {"type": "string", "pattern": f"^{CODE_RE.pattern}$", "maxLength": 6}
 REGION_CODE: Json = {
     "description": "6-digit administrative code (GB/T 2260); 000000 is the nation",
     "x-policykit": "region_code",
     "anyOf": [
-        {"type": "string", "pattern": r"^\d{6}$"},
+        CODE_STRING,
         {"type": "integer", "minimum": 0, "maximum": 999999},
     ],
 }

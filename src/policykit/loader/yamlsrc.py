@@ -90,6 +90,12 @@ def parse_fast(text: str) -> Any:
     return yaml_rs.loads(text, parse_datetime=False, alias_limits=limits)
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document, tags resolved as YAML 1.2 (for tools that
+    need node positions, such as `extract --write`); raises yaml.YAMLError."""
+    return yaml.compose(text, Loader=_CoreLoader)
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, value = node.tag, node.value
     if tag == _STR:
@@ -210,13 +216,3 @@ def parse_exact(text: str, file: str) -> Parsed:
     result.data = data
     return result
 
-
-def locate(positions: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int]:
-    """Line and column of a pointer, falling back to its nearest existing parent."""
-    ptr = pointer
-    while True:
-        if ptr in positions:
-            return positions[ptr]
-        if not ptr or "/" not in ptr:
-            return positions.get("", (1, 1))
-        ptr = ptr.rsplit("/", 1)[0]

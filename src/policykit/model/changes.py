@@ -13,14 +13,23 @@ Used by `PolicySet.changes()`, `changes.json` and the site's timeline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from policykit.model.entities import Breakdown, Entry
 from policykit.model.timeline import Resolved
 
-if TYPE_CHECKING:
-    from policykit.model.policyset import PolicySet
+
+class Timelines(Protocol):
+    """What the change list needs of a PolicySet (which imports this module, so it
+    is named by what it does, not imported: no cycle between the two)."""
+
+    @property
+    def rules(self) -> Mapping[tuple[str, str, Breakdown], tuple[Entry, ...]]: ...
+
+    def value_at(self, code: str, parameter: str, day: str,
+                 bk: Breakdown = ()) -> Resolved | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +60,7 @@ def day_before(day: str) -> str | None:
         return None
 
 
-def changes(ps: PolicySet) -> list[RuleChange]:
+def changes(ps: Timelines) -> list[RuleChange]:
     """Every dated change, newest first; ties by region, parameter, breakdown and
     history order, so the order is the same on every run."""
     found: list[RuleChange] = []

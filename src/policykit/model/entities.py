@@ -9,6 +9,7 @@ looked up on demand (`PolicySet.locate`) and never take part in equality.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -22,6 +23,10 @@ VALUE_KINDS = ("ratio", "amount", "number", "count", "duration", "date", "flag",
                "adjustment", "diseases", "unknown")
 IN_FORCE_STATUSES = frozenset({"in_force", "temporary", "repealed"})
 NATIONAL = "000000"
+# A region code (GB/T 2260): six ASCII digits, the whole string. Use it with
+# `fullmatch`: `match` with `$` lets a trailing newline through, and `\d` takes
+# any script's digits. The JSON Schemas derive their pattern from this one.
+CODE_RE = re.compile(r"[0-9]{6}")
 
 
 # The same few thousand numbers recur across 480,000 values: one Decimal each.

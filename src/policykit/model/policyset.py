@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from policykit.model.changes import RuleChange, changes
 from policykit.model.entities import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
 from policykit.model.timeline import Resolved, Track, breakdown_fallbacks, resolve_on
-
-if TYPE_CHECKING:
-    from policykit.model.changes import RuleChange
 
 _CLookup: type[_lookup.Lookup] | None
 try:  # the C fast path of value() (setup.py builds it where a compiler is found)
@@ -88,6 +86,18 @@ def _overlay(code: str, own: tuple[Track, ...], below: Table) -> Table:
             breaks.append(intern(d))
             answers.append(answer)
     return (len(breaks) + 1, *breaks, None, *answers)
+
+
+class Locator(Protocol):
+    """Line and column of a JSON pointer in a policy file (a path relative to the
+    set's root). The loader gives a set it built from files one that reads them."""
+
+    def __call__(self, file: str, pointer: str, /) -> tuple[int, int]: ...
+
+
+def _nowhere(file: str, pointer: str, /) -> tuple[int, int]:
+    """The locator of a set not read from files (built in code, or from the API)."""
+    return (1, 1)
 
 
 class ValueLookup(Protocol):
@@ -174,11 +184,11 @@ class PolicySet:
     sources: dict[str, Source]
     rules: dict[RuleKey, tuple[Entry, ...]]
     root: Path | None = None
+    locator: Locator = field(default=_nowhere, repr=False)
     _tracks: dict[RuleKey, Track] = field(default_factory=dict, repr=False)
     _candidates: dict[RuleKey, tuple[tuple[str, Track], ...]] = field(
         default_factory=dict, repr=False)
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _positions: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
     # value() tables, then by region code: by parameter (no breakdown); by parameter,
     # breakdown name and value (one breakdown); by parameter and sorted breakdown.
     _tables: dict[str, dict[str, Table]] = field(default_factory=dict, repr=False)
@@ -406,24 +416,10 @@ class PolicySet:
         """Every dated rule change, newest first (see `policykit.changes`); computed
         once (the JSON API and the site both list them)."""
         if self._changes is None:
-            from policykit.model.changes import changes
-
             self._changes = tuple(changes(self))
         return list(self._changes)
 
     # -- positions --------------------------------------------------------------
     def locate(self, file: str, pointer: str) -> tuple[int, int]:
-        """Line and column of a JSON pointer in a policy file (parsed on demand)."""
-        from policykit.loader.yamlsrc import locate, parse_exact
-
-        positions = self._positions.get(file)
-        if positions is None:
-            positions = {}
-            if self.root is not None:
-                try:
-                    text = (self.root / file).read_text(encoding="utf-8")
-                    positions = parse_exact(text, file).positions
-                except (OSError, UnicodeDecodeError):
-                    positions = {}
-            self._positions[file] = positions
-        return locate(positions, pointer) if positions else (1, 1)
+        """Line and column of a JSON pointer in a policy file (see `locator`)."""
+        return self.locator(file, pointer)

@@ -24,7 +24,7 @@ from typing import Any
 from policykit.errors import PolicykitError
 from policykit.publish.api.export import API_DIR, DOWNLOADS_DIR
 from policykit.publish.site import NavItem, SiteContent, WrittenFiles, write_if_changed
-from policykit.util.fork import can_fork
+from policykit.util.fork import MIN_PAGES_TO_RENDER, Child, ChildGone, can_fork
 
 
 class SiteBuildError(PolicykitError):
@@ -255,10 +255,6 @@ def _unsearched(block: str) -> bool:
             and block.count("<section") == 1)
 
 
-#: From this many pages on, two processes render them (`_Split`), where fork exists.
-PARALLEL_MIN_PAGES = 400
-
-
 class _Split:
     """mkdocs renders the pages one by one after reading them all (`_build_page`: the
     theme template, the search plugin's entries, the file write). With a `_Split`, a
@@ -274,8 +270,7 @@ class _Split:
         self.mine = 0                            # 0: this process, 1: the child
         self.last = -1                           # the child's last page
         self.entries: dict[int, list[Any]] = {}  # position → search entries
-        self.pid = 0
-        self.send = self.receive = -1           # the pipe's ends
+        self.child: Child | None = None         # both processes hold it after the fork
         self.logged = 0                          # messages logged before the fork
         self.search: Any = None
 
@@ -307,42 +302,50 @@ class _Split:
         self.order = {id(page): i for i, page in enumerate(pages)}
         self.last = len(pages) - 1 if len(pages) % 2 == 0 else len(pages) - 2
         self.logged = len(self.collect.messages)
-        receive, self.send = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(receive)
+        self.child = Child.start()
+        if self.child.in_child:
             self.mine = 1
             if self.last < 0:
                 self._send(("ok", {}, []))
-        else:
-            os.close(self.send)
-            self.receive = receive
 
     def _send(self, message: tuple[Any, ...]) -> None:
         """The child's last act."""
+        assert self.child is not None
         code = 0
         try:
-            with os.fdopen(self.send, "wb") as pipe:
-                pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            self.child.send(message)
         except BaseException:
             code = 1
         finally:
-            os._exit(code)
+            self.child.exit(code)
+
+    @property
+    def running(self) -> bool:
+        """A child was started and not yet joined (seen from the parent)."""
+        return self.child is not None and not self.child.in_child and self.child.code is None
+
+    def stop(self) -> None:
+        """When the build ended before `join` (it failed): the parent kills the child;
+        the child, failing outside a page, ends (it must not go on as the parent)."""
+        if self.child is None:
+            return
+        if self.child.in_child:
+            self.child.exit(1)
+        self.child.kill()
 
     def join(self) -> None:
         """Wait for the child; its warnings are logged here, its search entries put in
         page order. Raises mkdocs' Abort if it failed."""
         from mkdocs.exceptions import Abort
 
-        if not self.pid:
+        if not self.running:
             return
-        with os.fdopen(self.receive, "rb") as pipe:
-            try:
-                message = pickle.load(pipe)
-            except (EOFError, pickle.UnpicklingError):
-                message = ("error", "the page-rendering child process died")
-        os.waitpid(self.pid, 0)
-        self.pid = 0
+        assert self.child is not None
+        try:
+            message = self.child.receive()
+        except (ChildGone, OSError, pickle.UnpicklingError):  # died mid-message too
+            message = ("error", "the page-rendering child process died")
+        self.child.join()
         if message[0] == "error":
             raise Abort(f"Rendering pages failed: {message[1]}")
         _, entries, warnings = message
@@ -393,7 +396,7 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         # jieba (imported by the search plugin) logs its dictionary loading to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         if parallel is None:
-            parallel = (sum(1 for p in content.files if p.endswith(".md")) >= PARALLEL_MIN_PAGES
+            parallel = (sum(1 for p in content.files if p.endswith(".md")) >= MIN_PAGES_TO_RENDER
                         and can_fork())
         # A private mkdocs function: one read, and without it the pages render in one process.
         original: Any = getattr(mk_build, "_build_page", None)
@@ -412,9 +415,7 @@ def build(content: SiteContent, *, config_file: Path, docs_dir: Path, site_dir: 
         finally:
             if split is not None:
                 mk_build._build_page = original
-            if split is not None and split.pid:  # the build failed before join
-                os.kill(split.pid, 9)
-                os.waitpid(split.pid, 0)
+                split.stop()  # the build failed before join, else a no-op
             cfg.plugins.on_shutdown()
     except (Abort, ConfigurationError, TemplateError) as exc:
         raise SiteBuildError(str(exc), collect.messages) from exc

@@ -15,10 +15,9 @@ from pathlib import Path
 from policykit.model.policyset import PolicySet
 from policykit.publish.api.export import ExportError, export_api
 from policykit.util.atomic import atomic_output
-from policykit.util.fork import forked
+from policykit.util.fork import MIN_VALUES_FOR_TABLES, forked
 from policykit.util.progress import Progress
 
-PARALLEL_MIN_VALUES = 20_000  # below this the tables take under a second: no fork
 # What `build` has the child write beside the tables while it generates the pages:
 # the change list (about as long to write as the pages take).
 BUILD_CHILD_DOCS = frozenset({"changes.json"})
@@ -74,7 +73,7 @@ def exporting(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str |
     )
 
     if parallel is None:
-        parallel = sum(len(v) for v in ps.rules.values()) >= PARALLEL_MIN_VALUES
+        parallel = sum(len(v) for v in ps.rules.values()) >= MIN_VALUES_FOR_TABLES
 
     def child() -> int:
         n = export_tables(ps, out, as_of, commit)

@@ -42,7 +42,7 @@ from policykit.publish.api.export import (
     DOWNLOADS_DIR as DOWNLOADS_DIR,  # re-exported: callers import it from here
 )
 from policykit.publish.api.export import parameter_path
-from policykit.util.atomic import write_bytes
+from policykit.util.jsonio import write_bytes
 
 #: Above this many change dates a wide table gets one column per year instead.
 MAX_DATE_COLUMNS = 40

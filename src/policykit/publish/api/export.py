@@ -27,12 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit._version import __version__
 from policykit.errors import EXIT_USAGE, PolicykitError
 from policykit.loader import schemadefs
 from policykit.model.changes import RuleChange
 from policykit.model.days import parse_day, today
 from policykit.model.display import entry_value_zh
 from policykit.model.entities import (
+    CODE_RE,
     Breakdown,
     Catalogue,
     Entry,
@@ -43,11 +45,10 @@ from policykit.model.entities import (
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import Resolved
 from policykit.publish.api import schema as apischema
-from policykit.util.atomic import json_bytes, write_bytes, write_json_list
+from policykit.util.jsonio import json_bytes, write_bytes, write_json_list
 
 API_DIR = f"api/{apischema.API_VERSION}"
 DOWNLOADS_DIR = "downloads"
-SAFE_CODE = re.compile(r"^\d{6}$")
 SAFE_PARAMETER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # A region's own breakdowns of one parameter, and its (breakdown, value in force) pairs.
 _ParameterRows = tuple[list[Breakdown], list[tuple[Breakdown, Resolved]]]
@@ -132,7 +133,7 @@ class _Context:
 
 
 def region_path(code: str) -> str:
-    if not SAFE_CODE.match(code):
+    if not CODE_RE.fullmatch(code):
         raise ExportError(f"地区代码 {code!r} 不能用作文件名", f"region code {code!r} is unsafe")
     return f"regions/{code}.json"
 
@@ -252,8 +253,6 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
 
 
 def _version() -> str:
-    from policykit import __version__  # late: the package imports this module
-
     return __version__
 
 

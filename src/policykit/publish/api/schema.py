@@ -24,7 +24,7 @@ SCHEMA_VERSION = "1.0.0"
 DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
 SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
 
-CODE = {"type": "string", "pattern": r"^\d{6}$"}
+CODE = yaml_defs.CODE_STRING
 PARAMETER_ID = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"}
 IDENT = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}
 DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
