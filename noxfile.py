@@ -19,9 +19,10 @@ ALL_EXTRAS = ".[site,extract,test]"
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (pytest, warnings are errors, no test = failure)."""
+    """Run the whole test suite (pytest on every core, warnings are errors, no test =
+    failure). Arguments go to pytest, e.g. `nox -s tests -- -n 0 -k diff`."""
     session.install(ALL_EXTRAS)
-    session.run("pytest", "--strict-markers", "-W", "error", *session.posargs)
+    session.run("pytest", "--strict-markers", "-W", "error", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=PYTHON)

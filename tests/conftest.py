@@ -23,9 +23,6 @@ ARCHIVE = REPO / "archive"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "e2e: runs the CLI in a new process (run_cli_subprocess); the rest run it "
-                   "in-process (run_cli)")
     # The CLI caches parsed files under ~/.cache by default: the tests use (and
     # exercise) a cache of their own, removed at the end.
     cache = tempfile.mkdtemp(prefix="policykit-test-cache-")
