@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
 from itertools import groupby
-from pathlib import Path
 from typing import Any
 
 from policykit.diagnostics import shown_path
+from policykit.loader.positions import source_pointers
 from policykit.model.entities import (
     IN_FORCE_STATUSES,
     Breakdown,
@@ -184,7 +184,7 @@ class _Locator:
     def __init__(self, ps: PolicySet, display: str) -> None:
         self.ps = ps
         self.display = display
-        self._source_index: dict[str, dict[str, int]] = {}
+        self._source_index: dict[str, dict[str, str]] = {}
 
     def at(self, file: str, pointer: str) -> Location | None:
         if not file:
@@ -206,24 +206,9 @@ class _Locator:
             return None
         index = self._source_index.get(s.file)
         if index is None:
-            index = self._index_sources(s.file)
+            index = source_pointers(self.ps.root, s.file)
             self._source_index[s.file] = index
-        i = index.get(s.id)
-        return self.at(s.file, "/sources" if i is None else f"/sources/{i}")
-
-    def _index_sources(self, file: str) -> dict[str, int]:
-        from policykit.loader.yamlsrc import parse_exact
-
-        if self.ps.root is None:
-            return {}
-        try:
-            data = parse_exact((Path(self.ps.root) / file).read_text(encoding="utf-8"), file).data
-        except (OSError, UnicodeDecodeError):
-            return {}
-        items = data.get("sources") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            return {}
-        return {str(raw.get("id")): i for i, raw in enumerate(items) if isinstance(raw, dict)}
+        return self.at(s.file, index.get(s.id, "/sources"))
 
 
 # -- plain forms of model objects ---------------------------------------------------------

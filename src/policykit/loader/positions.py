@@ -62,3 +62,22 @@ class Positions:
         return nearest(self.of(rel), pointer)
 
     __call__ = locate  # a Positions is the PolicySet's `locator`
+
+
+def source_pointers(root: Path | None, file: str) -> dict[str, str]:
+    """Source id → the JSON pointer of its record in a sources file of `root` (the model
+    keeps sources by id, not by place; read only when a message about one is shown)."""
+    if root is None:
+        return {}
+    try:
+        data = parse_exact((root / file).read_text(encoding="utf-8"), file).data
+    except (OSError, UnicodeDecodeError):
+        return {}
+    items = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return {}
+    out: dict[str, str] = {}
+    for i, raw in enumerate(items):
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            out[raw["id"]] = f"/sources/{i}"
+    return out

@@ -15,6 +15,7 @@ from policykit.check.quotes import normalise_numbers, number_in_quote, plain
 from policykit.check.rule import MetaCode, rule
 from policykit.check.rules.common import Diags, is_share_unit
 from policykit.diagnostics import Diagnostic
+from policykit.loader.positions import source_pointers as pointers_of_sources
 from policykit.model.display import pct
 from policykit.model.entities import Parameter
 
@@ -139,20 +140,7 @@ def r24_doc_numbers(rep: Reporter) -> Diags:
 
 def source_pointers(ctx: Context, rel: str) -> dict[str, str]:
     """Source id → its JSON pointer in a sources file (read only when a problem is found)."""
-    from policykit.loader.yamlsrc import parse_exact
-
-    if ctx.ps.root is None:
-        return {}
-    try:
-        data = parse_exact((ctx.ps.root / rel).read_text(encoding="utf-8"), rel).data
-    except (OSError, UnicodeDecodeError):
-        return {}
-    out = {}
-    if isinstance(data, dict):
-        for i, s in enumerate(data.get("sources") or ()):
-            if isinstance(s, dict) and isinstance(s.get("id"), str):
-                out[s["id"]] = f"/sources/{i}"
-    return out
+    return pointers_of_sources(ctx.ps.root, rel)
 
 
 # == S1: quotes in archived source texts ==========================================================
