@@ -82,20 +82,26 @@ def _read(path: Path, rel: str, kind: str, shown: str,
     except OSError as exc:
         return FileResult(rel, kind, None, (codes.make(
             "E_READ", shown, "", reason=exc.strerror or str(exc)).at(1, 1),)), None
+    return from_bytes(raw, rel, kind, shown, exact), raw
+
+
+def from_bytes(raw: bytes, rel: str, kind: str, shown: str, exact: bool) -> FileResult:
+    """One file's result from its bytes: the exact path when `exact`, else the fast
+    path with the exact one for whatever the fast one does not accept."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return FileResult(rel, kind, None, (codes.make("E_BOM", shown, "").at(1, 1),)), raw
+        return FileResult(rel, kind, None, (codes.make("E_BOM", shown, "").at(1, 1),))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return FileResult(rel, kind, None,
-                          (codes.make("E_ENCODING", shown, "", byte=exc.start).at(line, col),)), raw
+                          (codes.make("E_ENCODING", shown, "", byte=exc.start).at(line, col),))
     if not exact:
         data = _fast_path(kind, text, shown)
         if data is not None:
-            return FileResult(rel, kind, data), raw
-    return _exact_path(rel, kind, text, shown), raw
+            return FileResult(rel, kind, data)
+    return _exact_path(rel, kind, text, shown)
 
 
 class _Special(OSError):

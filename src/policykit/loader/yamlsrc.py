@@ -72,8 +72,10 @@ _STR = "tag:yaml.org,2002:str"
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 # Characters outside YAML 1.2's c-printable set (NUL, C0/C1 controls, DEL, surrogates,
 # U+FFFE/U+FFFF): PyYAML refuses them, yaml_rs stops at a NUL; both must refuse them.
+# NEL, LS and PS are printable but line breaks in YAML 1.1 (PyYAML) and not in 1.2
+# (yaml_rs): refused too, so that the two cannot read a line differently.
 _NOT_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_LEXICAL = 10  # diagnostics of one kind per file: the first few say enough
 # Text the two parsers read differently; such a file goes to the exact path.
 _FAST_UNSAFE = re.compile(
@@ -233,6 +235,8 @@ def parse_exact(text: str, file: str) -> Parsed:
         if isinstance(node, yaml.ScalarNode):
             try:
                 return _scalar(node)
+            except ValueError:  # an explicit tag on a value not of its form (`!!int x`)
+                raise _TagError(node.tag, _pos(node)) from None
             except _TagError as exc:
                 raise _TagError(exc.tag, _pos(node)) from None
             except _NumberError as exc:
@@ -251,7 +255,10 @@ def parse_exact(text: str, file: str) -> Parsed:
                 if not isinstance(knode, yaml.ScalarNode):
                     shape = "[…]" if isinstance(knode, yaml.SequenceNode) else "{…}"
                     raise _KeyError(shape, _pos(knode))
-                key = _scalar(knode)
+                try:
+                    key = _scalar(knode)
+                except ValueError:
+                    raise _TagError(knode.tag, _pos(knode)) from None
                 if not isinstance(key, str):
                     raise _KeyError(repr(key), _pos(knode))
                 kptr = pointer_join(ptr, key)
