@@ -281,7 +281,8 @@ def parse_exact(text: str, file: str) -> Parsed:
             codes.make("E_YAML_ALIAS", file, "", limit=MAX_NODES).at(*exc.where))
         return result
     except _TagError as exc:
-        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=exc.tag).at(*exc.where))
+        tag = exc.tag.replace("tag:yaml.org,2002:", "!!")
+        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=tag).at(*exc.where))
         return result
     except _NumberError as exc:
         result.diagnostics.append(
