@@ -4,6 +4,7 @@
     nox -s lint     ruff, mypy --strict on src/, and the layer contracts (lint-imports)
     nox -s site     build the public site from policies/ into site/ (with the JSON API)
     nox -s serve    build the site and preview it at http://127.0.0.1:8000/
+    nox -s fuzz     the fast-path = exact-path differential property test, long (20,000 cases)
     nox -s bench    time the commands on synthetic 300- and 3,000-region corpora
 """
 
@@ -23,6 +24,18 @@ def tests(session: nox.Session) -> None:
     failure). Arguments go to pytest, e.g. `nox -s tests -- -n 0 -k diff`."""
     session.install(ALL_EXTRAS)
     session.run("pytest", "--strict-markers", "-W", "error", "-n", "auto", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """The differential property test of the two parse paths (tests/test_hardening_parse_paths.py)
+    with many more mutated files than `nox -s tests` runs; POLICYKIT_FUZZ_EXAMPLES sets how many
+    (default here 20,000), e.g. `POLICYKIT_FUZZ_EXAMPLES=100000 nox -s fuzz`."""
+    session.install(ALL_EXTRAS)
+    n = session.env.get("POLICYKIT_FUZZ_EXAMPLES") or "20000"
+    session.run("pytest", "--strict-markers", "-W", "error", "-p", "no:cacheprovider",
+                "tests/test_hardening_parse_paths.py", *session.posargs,
+                env={"POLICYKIT_FUZZ_EXAMPLES": n})
 
 
 @nox.session(python=PYTHON)

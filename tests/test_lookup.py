@@ -11,7 +11,7 @@ import subprocess
 import sys
 import weakref
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -42,20 +42,22 @@ def break_days(ps: PolicySet) -> list[str]:
             for d in (e.begins, e.ends):
                 if d:
                     days.add(d)
-    before = {d[:-1] + chr(ord(d[-1]) - 1) for d in days if d[-1] != "0"}
+    before = {(date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in days}
     return sorted(days | before)
 
 
 def breakdowns(ps: PolicySet) -> dict[str, list[tuple[tuple[str, str], ...]]]:
-    """Per parameter: its breakdowns, plus ones no rule has (fallback to fewer keys)."""
+    """Per parameter: its breakdowns, plus ones no rule has (fallback to fewer keys),
+    made of the parameter's own dimensions and their values (any other name or value
+    is refused: tests/test_hardening_api_args.py)."""
     by_param: dict[str, set[tuple[tuple[str, str], ...]]] = {}
-    dims: set[tuple[str, str]] = set()
     for _, pid, bk in ps.rules:
         by_param.setdefault(pid, set()).add(bk)
-        dims.update(bk)
-    extra = [*sorted(dims)[:6], ("hospital_level", "no_such_level")]
     out = {}
     for pid, bks in by_param.items():
+        cat = ps.catalogue
+        extra = sorted((d, v) for d in cat.parameters[pid].dimensions
+                       for v in cat.dimensions[d].value_ids())[:6]
         more = set(bks) | {(x,) for x in extra}
         more |= {tuple(sorted(pair)) for pair in combinations(extra, 2)
                  if pair[0][0] != pair[1][0]}
@@ -65,10 +67,10 @@ def breakdowns(ps: PolicySet) -> dict[str, list[tuple[tuple[str, str], ...]]]:
 
 def _queries(ps: PolicySet, n: int, seed: int) -> list[tuple[str, str, str, dict[str, str]]]:
     """Random lookups: half a rule's own region, parameter and breakdown, half any region
-    (an unknown one too: it inherits the nation's) with any parameter and breakdown
-    (some no rule has); days on and around break days, and any day."""
+    with any parameter and breakdown (some no rule has); days on and around break days,
+    and any day."""
     rng = random.Random(seed)
-    codes = [*sorted(ps.regions), "999999"]
+    codes = sorted(ps.regions)
     params = breakdowns(ps)
     pids = sorted(params)
     days = [*break_days(ps), "1900-01-01", "2999-12-31"]
@@ -110,29 +112,35 @@ def test_every_break_day_of_every_rule(ps: PolicySet) -> None:
 def test_breakdown_fallback_and_order(ps: PolicySet) -> None:
     keyed = sorted(k for k in ps.rules if k[2])
     region, pid, bk = keyed[0]
-    (name, _), = bk
+    (name, value), = bk
     day = max(e.begins or "" for e in ps.rules[keyed[0]])
-    # An unknown breakdown value falls back to the rule without a breakdown.
-    assert (ps.value(region, pid, day, **{name: "no_such_value"})
-            == ps.resolve(region, pid, day, ((name, "no_such_value"),))
-            == ps.resolve(region, pid, day, ()))
+    # A value of the dimension that no rule of the region has falls back to the rule
+    # without a breakdown (an unknown value is refused: test_hardening_api_args.py).
+    others = [v for v in ps.catalogue.dimensions[name].value_ids()
+              if (region, pid, ((name, v),)) not in ps.rules]
+    if others:
+        assert (ps.value(region, pid, day, **{name: others[0]})
+                == ps.resolve(region, pid, day, ((name, others[0]),)))
     # Two keys: the keyword order does not matter.
-    a = ps.value(region, pid, day, **{name: bk[0][1], "zz_extra": "x"})
-    b = ps.value(region, pid, day, **{"zz_extra": "x", name: bk[0][1]})
-    assert a == b == ps.resolve(region, pid, day, tuple(sorted({name: bk[0][1],
-                                                                "zz_extra": "x"}.items())))
-    assert a is not None
+    second = [d for d in ps.catalogue.parameters[pid].dimensions if d != name]
+    if second:
+        v2 = ps.catalogue.dimensions[second[0]].value_ids()[0]
+        a = ps.value(region, pid, day, **{name: value, second[0]: v2})
+        b = ps.value(region, pid, day, **{second[0]: v2, name: value})
+        assert a == b == ps.resolve(region, pid, day,
+                                    tuple(sorted({name: value, second[0]: v2}.items())))
 
 
-def test_unknown_region_and_parameter(ps: PolicySet) -> None:
+def test_unknown_region_and_parameter_are_refused(ps: PolicySet) -> None:
+    from policykit.model.arguments import UnknownParameterError, UnknownRegionError
+
     national = sorted(k for k in ps.rules if k[0] == NATIONAL)
     _, pid, bk = national[0]
     day = max(e.begins or "" for e in ps.rules[national[0]])
-    r = ps.value("999999", pid, day, **dict(bk))
-    assert r is not None and r.origin == NATIONAL
-    assert r == ps.value(NATIONAL, pid, day, **dict(bk))
-    assert ps.value(sorted(ps.regions)[-1], "no.such.parameter", day) is None
-    assert ps.value("999999", "no.such.parameter", day, hospital_level="level1") is None
+    with pytest.raises(UnknownRegionError):
+        ps.value("999999", pid, day, **dict(bk))
+    with pytest.raises(UnknownParameterError):
+        ps.value(sorted(ps.regions)[-1], "no.such.parameter", day)
 
 
 def test_before_any_entry_is_none(ps: PolicySet) -> None:

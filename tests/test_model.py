@@ -66,4 +66,6 @@ def test_plain_number_is_the_same_for_equal_decimals_whatever_came_first() -> No
     for first, second, expected in cases:
         a, b = plain_number(Decimal(first)), plain_number(Decimal(second))
         assert a == b == expected and type(a) is type(b) is type(expected), (first, second)
-    assert plain_number(Decimal("1e15")) == 1e15 and type(plain_number(Decimal("1e15"))) is float
+    # Integral values stay integers up to 64 bits (issue 17: no float above 2^53).
+    assert plain_number(Decimal("1e15")) == 10**15 and type(plain_number(Decimal("1e15"))) is int
+    assert type(plain_number(Decimal("1e19"))) is float

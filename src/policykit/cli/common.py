@@ -9,6 +9,7 @@ Exit codes (docs/checks.md): 0 clean, 1 data errors (or warnings with --strict),
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -105,6 +106,24 @@ def guard_output(out: Path, *, keep: Sequence[tuple[Path, str, str]], previous: 
                          f"{out} is neither empty nor {previous_en}; add --force to replace it")
 
 
+def _is_stream_error(exc: OSError) -> bool:
+    """Whether an OSError came from writing to stdout (a full disk, /dev/full, EIO)
+    rather than from a file the command opened (those carry a filename)."""
+    return exc.filename is None and exc.filename2 is None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush of what could not
+    be written fails no more (it would print a traceback-like warning at exit)."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
+
+
 def run_command(ap: argparse.ArgumentParser, argv: Sequence[str] | None, *,
                 owns_process: bool = False) -> int:
     """Parse `argv`, run the command, and turn what stops it into an exit code: the
@@ -114,11 +133,22 @@ def run_command(ap: argparse.ArgumentParser, argv: Sequence[str] | None, *,
     return _run(ap, argv, owns_process)
 
 
+def _tolerant_stdout() -> None:
+    """A character the terminal's encoding lacks (PYTHONIOENCODING=ascii, a C locale)
+    is written as an escape (\\u4e2d) instead of stopping the command with a traceback."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdout, "errors", "strict") == "strict":
+        reconfigure(errors="backslashreplace")
+
+
 def _run(ap: argparse.ArgumentParser, argv: Sequence[str] | None, owns_process: bool) -> int:
+    if owns_process:
+        _tolerant_stdout()
     try:
         args = ap.parse_args(argv)
         args.owns_process = owns_process
         code: int = args.func(args)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
         return code
     except PolicykitError as exc:
         for line in exc.details:
@@ -128,6 +158,15 @@ def _run(ap: argparse.ArgumentParser, argv: Sequence[str] | None, owns_process: 
     except SystemExit as exc:  # argparse: --help, or a malformed command line
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE if exc.code else EXIT_OK
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if not _is_stream_error(exc):
+            raise
+        _silence_stdout()
+        reason = exc.strerror or type(exc).__name__
+        print(f"policykit: 无法写出结果：{reason} (cannot write the output: {reason})",
+              file=sys.stderr)
+        return EXIT_DATA
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

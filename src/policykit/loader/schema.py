@@ -46,11 +46,29 @@ def _fast(kind: str) -> Any:
     return jsonschema_rs.validator_for(schema(kind), validate_formats=True)
 
 
+def _anchored(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as ECMA 262 (and jsonschema_rs) read it: a final `$` is the end
+    of the string, not also the place before a final newline as in Python's `re`."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+_compiled = functools.lru_cache(maxsize=None)(_anchored)
+
+
+def _pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _compiled(patrn).search(instance):
+        yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+_Exact: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 @functools.cache
-def _exact(kind: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
+def _exact(kind: str) -> Any:
+    return _Exact(schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def is_valid_fast(kind: str, data: Any) -> bool:

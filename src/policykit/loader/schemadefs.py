@@ -19,14 +19,15 @@ BASE = "https://policykit.github.io/policykit/schemas/v1/"
 Json = dict[str, Any]
 
 YEAR = {"type": "integer", "minimum": 1949, "maximum": 2100}
-FULL_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+# Year 0000 is no date (Python's `date` starts at year 1; Rust's "date" format takes it).
+FULL_DATE = {"type": "string", "pattern": r"^(?!0000)\d{4}-\d{2}-\d{2}$", "format": "date"}
 PARTIAL_DATE: Json = {
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, precision kept as the source gives it",
     "x-policykit": "date",
     "anyOf": [
         YEAR,
-        {"type": "string", "pattern": r"^\d{4}$"},
-        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+        {"type": "string", "pattern": r"^(?!0000)\d{4}$"},
+        {"type": "string", "pattern": r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$"},
         FULL_DATE,
     ],
 }

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from policykit.loader import cache as filecache
 from policykit.loader.discover import kind_of
-from policykit.loader.readfile import FileResult, read
-from policykit.loader.yamlsrc import MAX_BYTES
+from policykit.loader.readfile import FileResult, read, regular_bytes
 from policykit.util.fork import MAX_WORKERS, MIN_FILES_TO_PARSE, cores, fork_map
 from policykit.util.progress import Progress
 
@@ -61,11 +60,8 @@ def load_all(root: Path, shown: str, rels: list[str], exact: bool, pack: filecac
         if not pack.enabled or exact or kind is None:
             todo.append(rel)
             continue
-        try:
-            path = root / rel
-            if path.stat().st_size > MAX_BYTES:
-                raise OSError("too large")  # diagnosed by `read`
-            digests[rel] = filecache.digest(path.read_bytes())
+        try:  # a special or too large file: OSError here, diagnosed by `read`
+            digests[rel] = filecache.digest(regular_bytes(root / rel))
             blob = pack.get(kind, digests[rel])
         except OSError:
             blob = None

@@ -8,12 +8,19 @@
   pointer to its line and column. Every diagnostic comes from this path.
 
 Both keep dates as strings (no timestamp resolver) and `no`/`yes` as strings.
-Lexical checks that must hold for both (tabs in indentation) run first, in
-`lexical_problems`, so the two paths cannot disagree on them.
+Lexical checks that must hold for both (tabs in indentation, characters YAML does
+not allow such as NUL) run first, in `lexical_problems`, so the two paths cannot
+disagree on them. The fast path may accept only what the exact path accepts: text
+where the two parsers are known to read differently (tags, `1_000`, `.nan`, `.inf`,
+huge exponents, very long digit runs) is never given to it (`fast_safe`); the
+exact path refuses what it cannot represent exactly (non-finite numbers, integers
+beyond 64 bits, nesting deeper than `MAX_DEPTH`). tests/test_hardening_parse_paths.py
+holds the two to that.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -27,6 +34,10 @@ from policykit.diagnostics import Diagnostic
 MAX_BYTES = 1 << 20
 # Nodes visited while expanding one file: bounds alias bombs in the exact path.
 MAX_NODES = 200_000
+# Nesting of flow/block collections: a region file needs 6; far below the recursion limit.
+MAX_DEPTH = 64
+# Integers the JSON caches and exports keep exactly (orjson's 64-bit range).
+MAX_INT = (1 << 63) - 1
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,6 +70,16 @@ _CoreLoader.add_implicit_resolver(
 
 _STR = "tag:yaml.org,2002:str"
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# Characters outside YAML 1.2's c-printable set (NUL, C0/C1 controls, DEL, surrogates,
+# U+FFFE/U+FFFF): PyYAML refuses them, yaml_rs stops at a NUL; both must refuse them.
+# NEL, LS and PS are printable but line breaks in YAML 1.1 (PyYAML) and not in 1.2
+# (yaml_rs): refused too, so that the two cannot read a line differently.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MAX_LEXICAL = 10  # diagnostics of one kind per file: the first few say enough
+# Text the two parsers read differently; such a file goes to the exact path.
+_FAST_UNSAFE = re.compile(
+    r"!|\d_|_\d|\.(?:nan|inf)|[eE][-+]?\d{3}|\d{16}", re.IGNORECASE)
 
 
 @dataclass
@@ -79,7 +100,21 @@ def lexical_problems(text: str, file: str) -> list[Diagnostic]:
         line = text.count("\n", 0, m.start()) + 1
         col = m.end() - m.start()
         out.append(codes.make("E_YAML_TAB", file, "", line=line).at(line, col))
+        if len(out) >= MAX_LEXICAL:
+            break
+    for n, m in enumerate(_NOT_PRINTABLE.finditer(text)):
+        if n >= MAX_LEXICAL:
+            break
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - text.rfind("\n", 0, m.start())
+        char = f"U+{ord(m.group()):04X}"
+        out.append(codes.make("E_YAML_CONTROL", file, "", line=line, char=char).at(line, col))
     return out
+
+
+def fast_safe(text: str) -> bool:
+    """Whether the fast parser reads this text as the exact one does."""
+    return _FAST_UNSAFE.search(text) is None
 
 
 def parse_fast(text: str) -> Any:
@@ -105,19 +140,45 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == "tag:yaml.org,2002:bool":
         return value.lower() == "true"
     if tag == "tag:yaml.org,2002:int":
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value)
+        return _int(value)
     if tag == "tag:yaml.org,2002:float":
         low = value.lower()
-        if low.endswith("inf"):
-            return float("-inf") if low.startswith("-") else float("inf")
-        if low.endswith("nan"):
-            return float("nan")
-        return float(value)
+        if low.endswith(("nan", "inf")):
+            raise _NumberError(value)
+        f = float(value)
+        if not math.isfinite(f):
+            raise _NumberError(value)
+        return f
     raise _TagError(tag)
+
+
+def _int(value: str) -> int:
+    if value.startswith("0o"):
+        n = int(value[2:], 8)
+    elif value.startswith("0x"):
+        n = int(value[2:], 16)
+    else:
+        n = int(value)
+    if abs(n) > MAX_INT:
+        raise _NumberError(value)
+    return n
+
+
+class _NumberError(Exception):
+    def __init__(self, value: str, where: tuple[int, int] = (1, 1)) -> None:
+        self.value = value
+        self.where = where
+
+
+class _KeyError(Exception):
+    def __init__(self, key: str, where: tuple[int, int]) -> None:
+        self.key = key
+        self.where = where
+
+
+class _DepthError(Exception):
+    def __init__(self, where: tuple[int, int]) -> None:
+        self.where = where
 
 
 class _TagError(Exception):
@@ -164,20 +225,27 @@ def parse_exact(text: str, file: str) -> Parsed:
     positions: dict[str, tuple[int, int]] = {}
     dup: list[Diagnostic] = []
 
-    def build(node: yaml.Node, ptr: str) -> Any:
+    def build(node: yaml.Node, ptr: str, depth: int = 0) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
             raise _AliasError(_pos(node))
+        if depth > MAX_DEPTH:
+            raise _DepthError(_pos(node))
         positions.setdefault(ptr, _pos(node))
         if isinstance(node, yaml.ScalarNode):
             try:
                 return _scalar(node)
+            except ValueError:  # an explicit tag on a value not of its form (`!!int x`)
+                raise _TagError(node.tag, _pos(node)) from None
             except _TagError as exc:
                 raise _TagError(exc.tag, _pos(node)) from None
+            except _NumberError as exc:
+                raise _NumberError(exc.value, _pos(node)) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise _TagError(node.tag, _pos(node))
-            return [build(child, pointer_join(ptr, i)) for i, child in enumerate(node.value)]
+            return [build(child, pointer_join(ptr, i), depth + 1)
+                    for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise _TagError(node.tag, _pos(node))
@@ -185,8 +253,14 @@ def parse_exact(text: str, file: str) -> Parsed:
             first_line: dict[Any, int] = {}
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
-                    raise _TagError("complex-key", _pos(knode))
-                key = _scalar(knode)
+                    shape = "[…]" if isinstance(knode, yaml.SequenceNode) else "{…}"
+                    raise _KeyError(shape, _pos(knode))
+                try:
+                    key = _scalar(knode)
+                except ValueError:
+                    raise _TagError(knode.tag, _pos(knode)) from None
+                if not isinstance(key, str):
+                    raise _KeyError(repr(key), _pos(knode))
                 kptr = pointer_join(ptr, key)
                 if key in out:
                     kl, kc = _pos(knode)
@@ -196,7 +270,7 @@ def parse_exact(text: str, file: str) -> Parsed:
                     continue
                 first_line[key] = _pos(knode)[0]
                 positions.setdefault(kptr + "#key", _pos(knode))
-                out[key] = build(vnode, kptr)
+                out[key] = build(vnode, kptr, depth + 1)
             return out
         raise _TagError(str(node.tag), _pos(node))
 
@@ -207,7 +281,20 @@ def parse_exact(text: str, file: str) -> Parsed:
             codes.make("E_YAML_ALIAS", file, "", limit=MAX_NODES).at(*exc.where))
         return result
     except _TagError as exc:
-        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=exc.tag).at(*exc.where))
+        tag = exc.tag.replace("tag:yaml.org,2002:", "!!")
+        result.diagnostics.append(codes.make("E_YAML_TAG", file, "", tag=tag).at(*exc.where))
+        return result
+    except _NumberError as exc:
+        result.diagnostics.append(
+            codes.make("E_NUMBER", file, "", value=exc.value, limit=MAX_INT).at(*exc.where))
+        return result
+    except _DepthError as exc:
+        result.diagnostics.append(
+            codes.make("E_YAML_DEPTH", file, "", limit=MAX_DEPTH).at(*exc.where))
+        return result
+    except _KeyError as exc:
+        result.diagnostics.append(
+            codes.make("E_YAML_KEY", file, "", key=exc.key).at(*exc.where))
         return result
     result.positions = positions
     if dup:

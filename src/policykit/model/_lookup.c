@@ -4,9 +4,11 @@
  * then region code; with one breakdown by parameter, name and value, then region
  * code) and the pure-Python value() as its fallback. A call the tables answer
  * directly returns the same object the Python path returns; anything else (a table
- * not built yet, several breakdowns, arguments that are not plain strings, a
- * keyword that names a positional parameter) goes to the fallback unchanged, so
- * errors and table building stay in one place (Python).
+ * not built yet, several breakdowns, arguments that are not plain strings, a day
+ * that is not YYYY-MM-DD on the calendar, a keyword that names a positional
+ * parameter) goes to the fallback unchanged, so argument errors and table building
+ * stay in one place (Python). Tables are built only for arguments the fallback
+ * checked, so an unknown region, parameter or dimension value never finds one here.
  *
  * Why C: at 3,000 regions a lookup is memory-bound, and the Python call with
  * **breakdown plus the body cost about as much as the memory (docs/performance.md).
@@ -25,6 +27,32 @@ typedef struct {
 } Lookup;
 
 static PyObject *positional_names[3]; /* "code", "parameter", "day" */
+
+/* Whether `day` (an exact str) is a real calendar day written YYYY-MM-DD in ASCII
+ * digits, as `model.days.is_day` says; any other goes to the fallback, which raises.
+ * Ten byte compares: the lookup's cost does not change measurably. */
+static int
+valid_day(PyObject *day)
+{
+    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!PyUnicode_IS_ASCII(day) || PyUnicode_GET_LENGTH(day) != 10) {
+        return 0;
+    }
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(day);
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) {
+            return 0;
+        }
+    }
+    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int month = (s[5] - '0') * 10 + (s[6] - '0');
+    int mday = (s[8] - '0') * 10 + (s[9] - '0');
+    if (year < 1 || month < 1 || month > 12 || mday < 1) {
+        return 0;
+    }
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return mday <= month_days[month - 1] + (month == 2 && leap);
+}
 
 /* dict[key] as a borrowed reference; NULL (no error set) when `dict` is NULL or not
  * a dict, or the key is missing. Keys are exact str here, so hashing cannot fail. */
@@ -58,7 +86,7 @@ answer(Lookup *self, PyObject *code, PyObject *parameter, PyObject *day, PyObjec
 {
     PyObject *by_code, *table;
     if (!PyUnicode_CheckExact(code) || !PyUnicode_CheckExact(parameter)
-        || !PyUnicode_CheckExact(day)) {
+        || !PyUnicode_CheckExact(day) || !valid_day(day)) {
         return NULL;
     }
     if (name == NULL) {

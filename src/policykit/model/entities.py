@@ -73,9 +73,13 @@ def plain_number(d: Decimal) -> int | float:
     """The JSON/YAML number for a Decimal (int when integral). Cached: the same few
     thousand numbers recur across a million values, and equal Decimals (1 and 1.0)
     give equal results."""
-    if d == d.to_integral_value() and abs(d) < 10**15:
-        return int(d)
+    if d == d.to_integral_value() and abs(d) <= _MAX_JSON_INT:
+        return int(d)  # an integer stays an integer, exactly, up to 64 bits
     return float(d)
+
+
+# The integers orjson writes (the loader refuses larger ones: E_NUMBER).
+_MAX_JSON_INT = (1 << 63) - 1
 
 
 def code_str(x: Any) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any, Protocol
 
+from policykit.model.arguments import check_region, check_rule, day_of
 from policykit.model.changes import RuleChange, changes
 from policykit.model.entities import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
 from policykit.model.timeline import Resolved, Track, breakdown_fallbacks, resolve_on
@@ -23,6 +24,17 @@ except ImportError:  # pragma: no cover - the same lookup runs in Python
     _CLookup = None
 
 RuleKey = tuple[str, str, Breakdown]
+
+# Days already checked by `day_of` (a set hit instead of a parse on each lookup).
+_DAYS: set[str] = set()
+_DAYS_MAX = 1 << 16
+
+
+def _checked_day(day: object) -> str:
+    text = day_of(day)
+    if type(day) is str and len(_DAYS) < _DAYS_MAX:
+        _DAYS.add(text)
+    return text
 # A value() table, flat in one tuple so a lookup touches one object:
 # (h, break_1 .. break_n, None, answer_0 .. answer_n) with h = n + 1; answer_i holds
 # from break_i (inclusive) to break_i+1, answer_0 before any break.
@@ -223,7 +235,9 @@ class PolicySet:
         return dict(self.catalogue.parameters)
 
     def region(self, code: str) -> Region:
-        return self.regions[code]
+        """The region of a code; UnknownRegionError (with a did-you-mean) if none."""
+        region = self.regions.get(code) if isinstance(code, str) else None
+        return region if region is not None else self.regions[check_region(self.regions, code)]
 
     def entries(self) -> Iterator[Entry]:
         for key in sorted(self.rules):
@@ -298,7 +312,11 @@ class PolicySet:
         return _CLookup(self._tables, self._tables1, self._value)
 
     def _value(self, code: str, parameter: str, day: str, **breakdown: str) -> Resolved | None:
-        """`value()` in Python (the reference; the C path returns the same objects)."""
+        """`value()` in Python (the reference; the C path returns the same objects).
+        Arguments are checked here (`model.arguments`): the day on every call (a set
+        hit for a day seen before), the rest when its table is first built."""
+        if type(day) is not str or day not in _DAYS:
+            day = _checked_day(day)
         # The tables are found by the parameter alone, or with the breakdown, then by
         # the region. Nested dicts of plain strings: the small outer ones stay in cache
         # and strings hash fast and compare by identity, where a tuple key would be
@@ -306,20 +324,20 @@ class PolicySet:
         if not breakdown:
             try:
                 table = self._tables[parameter][code]
-            except KeyError:
-                table = self._add_table(code, parameter, ())
+            except (KeyError, TypeError):
+                table = self._new_table(code, parameter, ())
         elif len(breakdown) == 1:
             name, v = breakdown.popitem()  # **breakdown is this call's own dict
             try:
                 table = self._tables1[parameter][name][v][code]
-            except KeyError:
-                table = self._add_table(code, parameter, ((name, v),))
+            except (KeyError, TypeError):
+                table = self._new_table(code, parameter, ((name, v),))
         else:
             bk = tuple(sorted(breakdown.items()))
             try:
                 table = self._tablesn[parameter, bk][code]
-            except KeyError:
-                table = self._add_table(code, parameter, bk)
+            except (KeyError, TypeError):
+                table = self._new_table(code, parameter, bk)
         h = table[0]
         answer: Resolved | None = table[h + bisect_right(table, day, 1, h)]
         return answer
@@ -353,6 +371,13 @@ class PolicySet:
     def _table(self, code: str, parameter: str, bk: Breakdown) -> Table:
         table = self._slot(parameter, bk).get(code)
         return table if table is not None else self._add_table(code, parameter, bk)
+
+    def _new_table(self, code: str, parameter: str, bk: Breakdown) -> Table:
+        """`_add_table` for a caller's arguments, checked first: an unknown region,
+        parameter, dimension or value raises (and never gets a table)."""
+        check_region(self.regions, code)
+        check_rule(self.catalogue, parameter, bk)
+        return self._add_table(code, parameter, bk)
 
     def _add_table(self, code: str, parameter: str, bk: Breakdown) -> Table:
         pid = self.catalogue.resolve_id(parameter) or parameter
@@ -397,6 +422,9 @@ class PolicySet:
 
     def in_force(self, code: str, day: str) -> dict[tuple[str, Breakdown], Resolved]:
         """Every rule in force for a region on a day, own and inherited."""
+        check_region(self.regions, code)
+        if type(day) is not str or day not in _DAYS:
+            day = _checked_day(day)
         if self._keys_by_region is None:
             index: dict[str, list[tuple[str, Breakdown]]] = {}
             for region, parameter, bk in self.rules:

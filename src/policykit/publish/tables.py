@@ -444,7 +444,8 @@ def _readme(ws: Any, ps: PolicySet, as_of: str, commit: str | None,
 
 
 def _stamp(as_of: str) -> dt.datetime:
-    day = max(dt.date.fromisoformat(as_of), dt.date(1980, 1, 1))  # zip times start in 1980
+    # A zip header holds the years 1980 to 2107; the as-of date itself is in the workbook.
+    day = min(max(dt.date.fromisoformat(as_of), dt.date(1980, 1, 1)), dt.date(2107, 12, 31))
     return dt.datetime(day.year, day.month, day.day)
 
 
