@@ -333,7 +333,10 @@ class Entry:
 
     @property
     def can_be_in_force(self) -> bool:
-        return self.status in IN_FORCE_STATUSES and self.begins is not None
+        """In force on some day (docs/format.md §3.3 rules 1, 2 and 5)."""
+        return ((self.status in IN_FORCE_STATUSES
+                 or (self.status == "planned" and self.start is not None))
+                and self.begins is not None)
 
     def value_pointer(self) -> str:
         return f"{self.pointer}/{self.value.kind}"
