@@ -131,6 +131,9 @@ def entry_value_zh(e: Entry, cat: Catalogue) -> str:
 
 
 def period_zh(e: Entry) -> str:
+    if e.status == "planned" and not e.start:  # never takes effect (§3.3 rule 5)
+        seen = f"（据 {e.observed} 资料）" if e.observed else ""
+        return f"计划，生效日期未定{seen}"
     if e.start and e.end:
         return f"{e.start} 至 {e.end}（不含）"
     if e.start:
