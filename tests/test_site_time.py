@@ -59,3 +59,33 @@ def test_open_ended_temporary_measure_has_its_own_section(content: site.SiteCont
     since = e.start or e.observed
     assert f"阶段性措施，自 {since} 起，结束时间不详" in rest.split("## 历史记录")[0]
     assert "阶段性措施，自" not in head
+
+
+def test_staleness_horizon_is_configurable() -> None:
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of="2026-12-04", site_url="http://x/", changes=(),
+                                 stale_years=10))
+    page = out.files["regions/441800.md"].split("## 历史记录")[0]
+    assert "据 2021-08-24 资料，此后未核实（已 5 年 3 个月）" in page
+    assert "pk-outdated" not in page and "超过 10 年未核实" in page
+    default = generate(ps, SiteInput(as_of="2026-12-04", site_url="http://x/", changes=()))
+    assert "pk-outdated" in default.files["regions/441800.md"]
+
+
+def test_build_rejects_a_bad_horizon() -> None:
+    from conftest import run_cli
+
+    res = run_cli("build", str(POLICIES), "--stale-after-years", "0")
+    assert res.returncode == 2 and "--stale-after-years" in res.stderr
+
+
+def test_planned_entry_without_a_date_reads_as_not_yet_in_force() -> None:
+    from policykit.model import display
+    from policykit.model.entities import entry_from_plain
+
+    e = entry_from_plain("441900", "p", (), {"status": "planned", "observed": "2019-08-09",
+                                             "flag": True, "source": "s", "quote": "q"})
+    assert display.period_zh(e) == "计划，生效日期未定（据 2019-08-09 资料）"
+    dated = entry_from_plain("441900", "p", (), {"status": "planned", "start": "2027",
+                                                 "flag": True, "source": "s", "quote": "q"})
+    assert display.period_zh(dated) == "自 2027 起"
