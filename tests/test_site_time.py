@@ -89,3 +89,34 @@ def test_planned_entry_without_a_date_reads_as_not_yet_in_force() -> None:
     dated = entry_from_plain("441900", "p", (), {"status": "planned", "start": "2027",
                                                  "flag": True, "source": "s", "quote": "q"})
     assert display.period_zh(dated) == "自 2027 起"
+
+
+def _sections(page: str) -> dict[str, str]:
+    """Page text by level-2 heading."""
+    parts = re.split(r"^## (.+)$", page, flags=re.M)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_values_past_the_horizon_are_not_listed_as_current(content: site.SiteContent) -> None:
+    qy = _sections(content.files["regions/441800.md"])
+    stale = next(v for k, v in qy.items() if k.startswith("超过 3 年未核实的规定"))
+    current = "".join(v for k, v in qy.items()
+                      if not k.startswith(("超过", "阶段性", "计划", "历史记录")))
+    assert "生育保险费率" in _text(stale) and "继承自" in _text(stale)
+    assert "生育保险费率" not in _text(current)
+    dz = _sections(content.files["regions/371400.md"])
+    current = "".join(v for k, v in dz.items()
+                      if not k.startswith(("超过", "阶段性", "计划", "历史记录")))
+    for label in ("康复", "疫情", "处方"):
+        assert label not in _text(current), label
+    assert any("1,000" in _text(v) or "1000" in _text(v)
+               for k, v in dz.items() if k.startswith("超过"))
+
+
+def test_recent_values_stay_in_the_main_tables() -> None:
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of="2022-01-01", site_url="http://x/", changes=()))
+    qy = _sections(out.files["regions/441800.md"])
+    assert not any(k.startswith("超过") for k in qy)
+    assert any("一级医院" in _text(v) and "据 2021-08-24 资料，此后未核实（已 4 个月）" in _text(v)
+               for k, v in qy.items() if not k.startswith("历史记录"))

@@ -89,8 +89,12 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     if children:
         out += ["## 下辖地区", "", region_list(ctx, children, page), ""]
     every = ctx.in_force(code)
-    rows = {k: r for k, r in every.items() if not display.temporary_zh(r.entry)}
-    open_temporary = {k: r for k, r in every.items() if k not in rows}
+    # Three groups: open-ended temporary measures; values carried forward past the
+    # staleness horizon (docs/format.md 3.3 rules 6, 7); the rest.
+    open_temporary = {k: r for k, r in every.items() if display.temporary_zh(r.entry)}
+    stale = {k: r for k, r in every.items() if k not in open_temporary
+             and ctx.ps.confirmation(r, ctx.day).stale(ctx.inp.stale_years)}
+    rows = {k: r for k, r in every.items() if k not in open_temporary and k not in stale}
     out.append(f'<p class="pk-legend-text" data-search-exclude="true">以下为 <strong>{esc(ctx.day)}</strong> 适用的规则。'
                "只有更早资料的数值注明“据 某日 资料，此后未核实”，"
                f"超过 {ctx.inp.stale_years} 年未核实的标为“{display.STALE_ZH}”。"
@@ -102,13 +106,20 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
         p = ctx.param(key[0])
         by_area[p.area if p else "other"].append(key)
     if not rows:
-        out += ['<p class="pk-empty">本站尚未收录本地区有效的规则。</p>', ""]
+        out += ['<p class="pk-empty">本站没有本地区近年核实过的规则'
+                + ("（较早的资料见下）" if every else "") + "。</p>", ""]
     for area, label in ctx.cat.areas:
         keys = by_area.get(area)
         if not keys:
             continue
         out += [f"## {md_text(label.zh)} {NO_SEARCH}", "",
                 unsearched(rules_table(ctx, code, keys, rows, page)), ""]
+    if stale:
+        out += [f"## 超过 {ctx.inp.stale_years} 年未核实的规定（{display.STALE_ZH}） {NO_SEARCH}", "",
+                '<p class="pk-legend-text">这些数值最近一次有资料说明有效，已是 '
+                f"{ctx.inp.stale_years} 年以前；此后是否调整，本站不知道。它们不计入上面的规则，"
+                "使用前请向当地医保部门核实。</p>", "",
+                unsearched(rules_table(ctx, code, list(stale), stale, page)), ""]
     if open_temporary:
         out += [f"## 阶段性措施（{display.OPEN_END_ZH}） {NO_SEARCH}", "",
                 '<p class="pk-legend-text">来源称这些措施为阶段性（临时）措施，但没有给出结束时间；'
