@@ -86,3 +86,36 @@ def test_planned_entry_without_a_date_never_takes_effect() -> None:
     assert str(_known(ps, "2030-01-01")[2]) == "0.6"
     alone = _set([{"status": "planned", "ratio": 0.7}])
     assert alone.value("441800", P, "2030-01-01") is None
+
+
+def test_coverage_year_lookup_inherits_and_never_guesses_a_year() -> None:
+    import policykit
+    from conftest import POLICIES
+
+    ps = policykit.load(POLICIES)
+    assert ps.catalogue.parameters["resident.late_payment.contribution"].by_coverage_year
+    r = ps.for_coverage_year("431223", "resident.late_payment.contribution", 2025)
+    assert r is not None and str(r.value.number) == "1070" and r.origin == "431223"
+    assert ps.for_coverage_year("431223", "resident.late_payment.contribution", 2026) is None
+    w24 = ps.for_coverage_year("431223", "resident.collection_window.end", 2024)
+    w25 = ps.for_coverage_year("431223", "resident.collection_window.end", 2025)
+    assert w24 is not None and w25 is not None and w24.entry is not w25.entry
+    assert w24.entry.coverage_year == 2024 and w25.entry.coverage_year == 2025
+
+
+def test_coverage_year_lookup_takes_inherited_floors() -> None:
+    nat = Region("000000", Label("全国"), "national", None, None)
+    county = Region("431223", Label("辰溪县"), "county", "000000", None)
+    floor = entry_from_plain("000000", "resident.fiscal_subsidy", (), {
+        "status": "in_force", "start": "2024", "coverage_year": 2024, "bound": "min",
+        "amount": 670, "source": "s", "quote": "q"})
+    own = entry_from_plain("431223", "resident.fiscal_subsidy", (), {
+        "status": "in_force", "start": "2025", "coverage_year": 2025, "amount": 700,
+        "source": "s", "quote": "q"})
+    ps = PolicySet(Catalogue((), (), {}, {}), {"000000": nat, "431223": county}, {},
+                   {("000000", "resident.fiscal_subsidy", ()): (floor,),
+                    ("431223", "resident.fiscal_subsidy", ()): (own,)})
+    r24 = ps.for_coverage_year("431223", "resident.fiscal_subsidy", 2024)
+    assert r24 is not None and r24.entry is floor and r24.origin == "000000"
+    r25 = ps.for_coverage_year("431223", "resident.fiscal_subsidy", 2025)
+    assert r25 is not None and r25.entry is own and r25.floors == ()

@@ -105,3 +105,12 @@ def test_show_says_how_each_value_is_known() -> None:
     assert "此后未核实" not in on_the_day.splitlines()[line + 1]
     dongguan = run_cli("show", "441900", str(POLICIES), "--at", AS_OF).stdout
     assert "阶段性措施，自 2019-08-09 起，结束时间不详" in dongguan
+
+
+def test_values_csv_gives_the_coverage_year(out: Path) -> None:
+    frame = pd.read_csv(next(out.rglob("values.csv")), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    late = frame[(frame.region_code == "431223")
+                 & (frame.parameter == "resident.late_payment.contribution")]
+    assert list(late.coverage_year) == ["2025"]
+    assert set(frame[frame.region_code == "441800"].coverage_year) == {""}

@@ -120,3 +120,9 @@ def test_recent_values_stay_in_the_main_tables() -> None:
     assert not any(k.startswith("超过") for k in qy)
     assert any("一级医院" in _text(v) and "据 2021-08-24 资料，此后未核实（已 4 个月）" in _text(v)
                for k, v in qy.items() if not k.startswith("历史记录"))
+
+
+def test_coverage_year_values_show_their_year(content: site.SiteContent) -> None:
+    page = content.files["regions/431223.md"].split("## 历史记录")[0]
+    rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", page) if "1,070" in _text(r)]
+    assert rows and "2025 年度" in _text(rows[0])

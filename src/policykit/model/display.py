@@ -131,6 +131,16 @@ def entry_value_zh(e: Entry, cat: Catalogue) -> str:
 
 
 def period_zh(e: Entry) -> str:
+    """When the entry holds, as the source dates it; an entry of a coverage year
+    (待遇年度) starts with "2025 年度"."""
+    if e.coverage_year is not None:
+        rest = _period_zh(e)
+        year = f"{e.coverage_year} 年度"
+        return year if rest == "日期不详" else f"{year}（{rest}）"
+    return _period_zh(e)
+
+
+def _period_zh(e: Entry) -> str:
     if e.status == "planned" and not e.start:  # never takes effect (§3.3 rule 5)
         seen = f"（据 {e.observed} 资料）" if e.observed else ""
         return f"计划，生效日期未定{seen}"

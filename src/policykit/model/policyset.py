@@ -19,6 +19,7 @@ from policykit.model.timeline import (
     breakdown_fallbacks,
     confirmation,
     resolve_on,
+    resolve_year,
 )
 
 _CLookup: type[_lookup.Lookup] | None
@@ -418,6 +419,16 @@ class PolicySet:
             if r is not None:
                 out[(parameter, bk)] = r
         return out
+
+    def for_coverage_year(self, code: str, parameter: str, year: int,
+                          bk: Breakdown = ()) -> Resolved | None:
+        """The value of a coverage year (待遇年度) for a region, inheritance resolved
+        (timeline rule 8)."""
+        pid = self.catalogue.resolve_id(parameter) or parameter
+        fallbacks = breakdown_fallbacks(bk)
+        candidates = tuple((origin, self.rules[key]) for origin in self.chain(code)
+                           for sub in fallbacks if (key := (origin, pid, sub)) in self.rules)
+        return resolve_year(candidates, year)
 
     def confirmation(self, r: Resolved, day: str) -> Confirmation:
         """How the value `r`, in force on `day`, is known that day (timeline rule 6): the

@@ -16,6 +16,10 @@ The rule (docs/format.md §3.3):
    confirmation days of an entry are its first day (start or observed), `observed`,
    its own `checked_on`, the `checked_on` of the region whose file holds it, and the
    date of its source, each counted only inside the entry's interval.
+7. A temporary entry without an end is in force as rule 3 says, but is shown as a
+   temporary measure whose end is unknown (display.temporary_zh).
+8. A parameter marked `by_coverage_year` is looked up by coverage year too
+   (`resolve_year`): the entries giving that `coverage_year`, inherited as in rule 4.
 """
 
 from __future__ import annotations
@@ -167,3 +171,27 @@ def confirmation(e: Entry, day: str, region_checked_on: str | None = None,
         if begins <= c <= day and (ends is None or c < ends) and c > last:
             last = c
     return Confirmation(STATED if last == day else CARRIED_FORWARD, last, day)
+
+
+def resolve_year(candidates: tuple[tuple[str, tuple[Entry, ...]], ...],
+                 year: int) -> Resolved | None:
+    """Rule 8: the value of coverage year `year` (待遇年度), inheritance as in rule 4:
+    the nearest entry with that `coverage_year` (in force, temporary or a dated plan;
+    the last one in its history wins) is the value, and min/max entries of that year
+    on the way are its floors/ceilings. Entries without a coverage year never answer."""
+    found: Resolved | None = None
+    bounds: list[Resolved] = []
+    for origin, entries in candidates:
+        mine = [e for e in entries if e.coverage_year == year and e.status != "repealed"
+                and (e.status in IN_FORCE_STATUSES or (e.status == "planned" and e.start))]
+        if not mine:
+            continue
+        exact = [e for e in mine if e.bound == "exact"]
+        if exact and found is None:
+            found = Resolved(exact[-1], origin)
+        bounds.extend(Resolved(e, origin) for e in mine if e.bound != "exact")
+    if found is not None:
+        return Resolved(found.entry, found.origin, tuple(bounds))
+    if not bounds:
+        return None
+    return Resolved(bounds[0].entry, bounds[0].origin, tuple(bounds))

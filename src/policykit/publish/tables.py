@@ -76,6 +76,7 @@ LONG_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("obtained", "获得方式", "stated, inferred or derived"),
     ("derivation", "推导说明", "how an inferred or derived value was obtained"),
     ("note", "备注", "note"),
+    ("coverage_year", "待遇年度", "the coverage year (待遇年度) the value belongs to, if any"),
     ("as_of_state", "数据日期时的核实状态",
      "when the entry is its region's own value in force on the as-of date: stated (a source "
      "vouches for that day) or carried_forward (docs/format.md 3.3 rule 6); else empty"),
@@ -195,6 +196,7 @@ def _row(ps: PolicySet, e: Entry, shared: tuple[Any, ...],
         e.obtained,
         e.derivation,
         e.note,
+        None if e.coverage_year is None else str(e.coverage_year),
         *known,
     ]
     # `neutralise` inline (12 million cells at 3,000 regions): a text cell starting as
