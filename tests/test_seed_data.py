@@ -204,9 +204,13 @@ def test_planned_values_are_not_in_force(ps) -> None:
                if e.region == "371400" and e.parameter.startswith("rehabilitation.")
                and e.status == "planned"]
     assert sorted(str(e.value.number) for e in planned) == ["10", "2500"]
-    # 德州 accidental-injury ratio: the plan for 7月1日 never replaces the (unknown) current one.
-    r = ps.value("371400", "resident.accidental_injury.ratio", "2020-07-02")
+    # 德州 accidental-injury ratio: the plan dated 7月1日 takes effect on that day
+    # (docs/format.md 3.3 rule 5), still marked planned; its new ratio is unknown.
+    r = ps.value("371400", "resident.accidental_injury.ratio", "2020-06-30")
     assert r.entry.status == "in_force" and r.value.kind == "unknown"
+    r = ps.value("371400", "resident.accidental_injury.ratio", "2020-07-02")
+    assert r.entry.status == "planned" and r.value.kind == "unknown"
+    # Undated plans (a plan year is no date) never take effect.
     assert ps.value("371400", "resident.funding.subsidy_to_individual_ratio", "2020-06-01") is None
     assert ps.value("431223", "employee.long_term_care.available", "2025-06-01") is None
 

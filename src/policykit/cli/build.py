@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from policykit.cli.common import (
     progress,
 )
 from policykit.cli.report import FORMATS, report
+from policykit.model.timeline import DEFAULT_STALE_YEARS
 from policykit.publish.api.export import as_of_date, base_url_of, data_commit
 from policykit.publish.build import DEFAULT_SITE_URL, WORK_MARK, build_site
 
@@ -56,8 +58,18 @@ def add_parser(sub: Any) -> None:
                         "(incremental: only files whose content changed are rewritten, and "
                         "unchanged pages of the new site keep their old mtimes); default: a "
                         "temporary folder")
+    p.add_argument("--stale-after-years", type=_years, default=DEFAULT_STALE_YEARS, metavar="N",
+                   help="mark values not confirmed for more than N years 可能已过时 "
+                        f"(default: {DEFAULT_STALE_YEARS}; docs/format.md 3.3 rule 6)")
     add_load_args(p)
     p.set_defaults(func=run)
+
+
+def _years(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+        raise UsageError("--stale-after-years 必须是至少为 1 的整数",
+                         "--stale-after-years must be a whole number, at least 1")
+    return int(text)
 
 
 def _previous_site(out: Path) -> bool:
@@ -112,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_DATA
     built = build_site(ps, out=out, config_file=config_file, as_of=as_of, site_url=site_url,
                        commit=data_commit(root, os.environ), work=work,
-                       progress=progress(args))
+                       progress=progress(args), stale_years=args.stale_after_years)
     for m in built.messages:
         print(f"mkdocs: {m}", file=sys.stderr)
     print(f"已构建网站到 {built.out}：{built.pages} 个页面，共 {built.files} 个文件，"

@@ -17,9 +17,17 @@ from policykit.cli.common import (
 )
 from policykit.cli.report import report
 from policykit.model.days import today
-from policykit.model.display import STATUS_ZH, entry_value_zh, period_zh, rule_label_zh
+from policykit.model.display import (
+    STATUS_ZH,
+    confirmation_zh,
+    entry_value_zh,
+    period_zh,
+    rule_label_zh,
+    temporary_zh,
+)
 from policykit.model.entities import entry_to_plain
 from policykit.model.policyset import PolicySet
+from policykit.publish.api.export import confirmation_to_plain
 
 
 def add_parser(sub: Any) -> None:
@@ -55,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 def _plain(ps: PolicySet, code: str, day: str) -> dict[str, Any]:
     rules = [{"parameter": pid, "breakdown": dict(bk), "origin": r.origin,
               "entry": entry_to_plain(r.entry),
+              "confirmation": confirmation_to_plain(ps.confirmation(r, day)),
               "floors": [{"origin": f.origin, "entry": entry_to_plain(f.entry)}
                          for f in r.floors]}
              for (pid, bk), r in ps.in_force(code, day).items()]
@@ -72,6 +81,9 @@ def _print_text(ps: PolicySet, code: str, day: str) -> None:
         src = ps.sources.get(r.entry.source)
         print(f"- {rule_label_zh(pid, bk, cat)}: {entry_value_zh(r.entry, cat)}"
               f"  ({STATUS_ZH[r.entry.status]}，{period_zh(r.entry)}){origin}")
+        for line in (temporary_zh(r.entry), confirmation_zh(ps.confirmation(r, day))):
+            if line:
+                print(f"    {line}")
         print(f"    来源: {src.title if src else r.entry.source} 「{r.entry.quote}」")
         for f in r.floors:
             if f.entry is not r.entry:

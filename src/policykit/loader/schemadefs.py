@@ -293,6 +293,11 @@ def catalogue_schema() -> Json:
             "dimensions": {"type": "array", "items": ident, "uniqueItems": True},
             "comparable": {"type": "boolean"},
             "higher_is": {"enum": ["better", "worse", "neutral"]},
+            "by_coverage_year": {
+                "type": "boolean",
+                "description": "the value belongs to a coverage year (待遇年度): entries give "
+                               "coverage_year, and the site shows them as \"2025 年度\"",
+            },
             "aliases": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
         },
     }

@@ -46,3 +46,19 @@ def parse_day(text: str, option: str = "") -> str:
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+def add_years(day: str, years: int) -> str:
+    """The same day `years` later (29 February → 28 February in a common year)."""
+    d = dt.date.fromisoformat(day)
+    try:
+        return d.replace(year=d.year + years).isoformat()
+    except ValueError:
+        return d.replace(year=d.year + years, day=28).isoformat()
+
+
+def whole_months(a: str, b: str) -> int:
+    """Whole calendar months from day `a` to day `b` (0 if b is not later)."""
+    x, y = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+    months = (y.year - x.year) * 12 + y.month - x.month - (y.day < x.day)
+    return max(months, 0)

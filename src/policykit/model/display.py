@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from policykit.model.entities import Catalogue, DiseaseList, Entry, Parameter, Value
+from policykit.model.timeline import DEFAULT_STALE_YEARS, Confirmation
 
 STATUS_ZH = {
     "in_force": "有效", "temporary": "阶段性", "planned": "计划", "draft": "草案",
@@ -130,6 +131,19 @@ def entry_value_zh(e: Entry, cat: Catalogue) -> str:
 
 
 def period_zh(e: Entry) -> str:
+    """When the entry holds, as the source dates it; an entry of a coverage year
+    (待遇年度) starts with "2025 年度"."""
+    if e.coverage_year is not None:
+        rest = _period_zh(e)
+        year = f"{e.coverage_year} 年度"
+        return year if rest == "日期不详" else f"{year}（{rest}）"
+    return _period_zh(e)
+
+
+def _period_zh(e: Entry) -> str:
+    if e.status == "planned" and not e.start:  # never takes effect (§3.3 rule 5)
+        seen = f"（据 {e.observed} 资料）" if e.observed else ""
+        return f"计划，生效日期未定{seen}"
     if e.start and e.end:
         return f"{e.start} 至 {e.end}（不含）"
     if e.start:
@@ -159,3 +173,34 @@ def rule_label_zh(parameter: str, bk: tuple[tuple[str, str], ...], cat: Catalogu
     label = p.label.zh
     extra = breakdown_zh(bk, cat)
     return f"{scheme} · {label}" + (f" · {extra}" if extra else "")
+
+
+STALE_ZH = "可能已过时"
+OPEN_END_ZH = "结束时间不详"
+
+
+def age_zh(months: int) -> str:
+    """An age in whole months: 63 → "5 年 3 个月", 3 → "3 个月", 0 → "不足 1 个月"."""
+    years, rest = divmod(months, 12)
+    if not years:
+        return f"{rest} 个月" if rest else "不足 1 个月"
+    return f"{years} 年" + (f" {rest} 个月" if rest else "")
+
+
+def confirmation_zh(c: Confirmation, stale_years: int = DEFAULT_STALE_YEARS) -> str:
+    """How a value in force is known, in Chinese ("" when a source states it for the
+    day): "据 2021-08-24 资料，此后未核实（已 5 年 3 个月）", plus 可能已过时 past the
+    staleness horizon."""
+    if not c.carried:
+        return ""
+    text = f"据 {c.confirmed_on} 资料，此后未核实（已 {age_zh(c.age_months())}）"
+    return f"{text}，{STALE_ZH}" if c.stale(stale_years) else text
+
+
+def temporary_zh(e: Entry) -> str:
+    """A temporary measure without an end: "阶段性措施，自 2019-07 起，结束时间不详"
+    ("" for any other entry)."""
+    if e.status != "temporary" or e.end is not None:
+        return ""
+    since = e.start or e.observed
+    return f"阶段性措施，自 {since} 起，{OPEN_END_ZH}" if since else f"阶段性措施，{OPEN_END_ZH}"

@@ -337,7 +337,10 @@ class Entry:
 
     @property
     def can_be_in_force(self) -> bool:
-        return self.status in IN_FORCE_STATUSES and self.begins is not None
+        """In force on some day (docs/format.md §3.3 rules 1, 2 and 5)."""
+        return ((self.status in IN_FORCE_STATUSES
+                 or (self.status == "planned" and self.start is not None))
+                and self.begins is not None)
 
     def value_pointer(self) -> str:
         return f"{self.pointer}/{self.value.kind}"
@@ -495,6 +498,7 @@ class Parameter:
     comparable: bool = False
     higher_is: str = "neutral"
     aliases: tuple[str, ...] = ()
+    by_coverage_year: bool = False  # values belong to a coverage year (待遇年度)
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,6 +546,8 @@ def parameter_to_plain(p: Parameter) -> dict[str, Any]:
         out["description"] = p.description.to_plain()
     if p.unit:
         out["unit"] = p.unit.to_plain()
+    if p.by_coverage_year:
+        out["by_coverage_year"] = True
     return out
 
 
@@ -563,5 +569,6 @@ def catalogue_from_plain(raw: dict[str, Any], file: str = "") -> Catalogue:
             description=Label.of(p.get("description")), unit=Label.of(p.get("unit")),
             dimensions=tuple(p.get("dimensions", ())), comparable=bool(p.get("comparable")),
             higher_is=p.get("higher_is", "neutral"), aliases=tuple(p.get("aliases", ())),
+            by_coverage_year=bool(p.get("by_coverage_year")),
         )
     return Catalogue(labels(raw["areas"]), labels(raw["schemes"]), dims, params, file)

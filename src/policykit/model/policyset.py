@@ -13,7 +13,15 @@ from typing import Any, Protocol
 from policykit.model.arguments import check_region, check_rule, day_of
 from policykit.model.changes import RuleChange, changes
 from policykit.model.entities import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
-from policykit.model.timeline import Resolved, Track, breakdown_fallbacks, resolve_on
+from policykit.model.timeline import (
+    Confirmation,
+    Resolved,
+    Track,
+    breakdown_fallbacks,
+    confirmation,
+    resolve_on,
+    resolve_year,
+)
 
 _CLookup: type[_lookup.Lookup] | None
 try:  # the C fast path of value() (setup.py builds it where a compiler is found)
@@ -439,6 +447,25 @@ class PolicySet:
             if r is not None:
                 out[(parameter, bk)] = r
         return out
+
+    def for_coverage_year(self, code: str, parameter: str, year: int,
+                          bk: Breakdown = ()) -> Resolved | None:
+        """The value of a coverage year (待遇年度) for a region, inheritance resolved
+        (timeline rule 8)."""
+        pid = self.catalogue.resolve_id(parameter) or parameter
+        fallbacks = breakdown_fallbacks(bk)
+        candidates = tuple((origin, self.rules[key]) for origin in self.chain(code)
+                           for sub in fallbacks if (key := (origin, pid, sub)) in self.rules)
+        return resolve_year(candidates, year)
+
+    def confirmation(self, r: Resolved, day: str) -> Confirmation:
+        """How the value `r`, in force on `day`, is known that day (timeline rule 6): the
+        region whose file holds it gives its `checked_on`, its source its date."""
+        e = r.entry
+        region = self.regions.get(e.region)
+        src = self.sources.get(e.source)
+        return confirmation(e, day, None if region is None else region.checked_on,
+                            None if src is None else src.date)
 
     def changes(self) -> list[RuleChange]:
         """Every dated rule change, newest first (see `policykit.changes`); computed

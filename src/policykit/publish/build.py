@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from policykit.check.registry import RULES
 from policykit.codes import CODES
 from policykit.model.policyset import PolicySet
+from policykit.model.timeline import DEFAULT_STALE_YEARS
 from policykit.publish.api.export import API_DIR
 from policykit.publish.run import BUILD_CHILD_DOCS, exporting, writing
 from policykit.publish.site import Download, SiteContent, SiteInput, generate
@@ -104,7 +105,8 @@ BUILD_STEPS = ("JSON 接口与下载表格 API and tables", "生成页面 pages"
 
 def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
                commit: str | None, work: Path | None = None,
-               parallel: bool | None = None, progress: bool = False) -> BuildResult:
+               parallel: bool | None = None, progress: bool = False,
+               stale_years: int = DEFAULT_STALE_YEARS) -> BuildResult:
     """Everything after a clean check. Raises SiteBuildError (mkdocs refused) or
     ExportError (data that cannot be published, a file that cannot be written);
     `out` is replaced only on success. `progress`: a bar of BUILD_STEPS on stderr.
@@ -129,7 +131,7 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     try:
         with writing(out):
             content, files, log = _build(ps, out, config_file, as_of, site_url, commit, work,
-                                         parallel, step)
+                                         parallel, step, stale_years)
     finally:
         bar.done()
     pages = sum(1 for p in content.files if p.endswith(".md"))
@@ -139,7 +141,8 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
 
 def _build(ps: PolicySet, out: Path, config_file: Path, as_of: str, site_url: str,
            commit: str | None, work: Path | None, parallel: bool | None,
-           step: Callable[[str], None]) -> tuple[SiteContent, int, BuildLog]:
+           step: Callable[[str], None],
+           stale_years: int = DEFAULT_STALE_YEARS) -> tuple[SiteContent, int, BuildLog]:
     from policykit.publish.mkdocs import build, prune, sync_tree, write_docs
     from policykit.publish.tables import DOWNLOADS_DIR  # pandas: imported only to build
 
@@ -162,7 +165,8 @@ def _build(ps: PolicySet, out: Path, config_file: Path, as_of: str, site_url: st
                 codes=list(CODES.values()),
                 format_guide=format_guide.read_text(encoding="utf-8")
                 if format_guide.is_file() else None,
-                downloads=downloads, api_examples=api_examples(ps, fresh))
+                downloads=downloads, api_examples=api_examples(ps, fresh),
+                stale_years=stale_years)
             docs = fresh if work is None else work
             if work is not None:
                 work.mkdir(parents=True, exist_ok=True)

@@ -76,6 +76,12 @@ LONG_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("obtained", "获得方式", "stated, inferred or derived"),
     ("derivation", "推导说明", "how an inferred or derived value was obtained"),
     ("note", "备注", "note"),
+    ("coverage_year", "待遇年度", "the coverage year (待遇年度) the value belongs to, if any"),
+    ("as_of_state", "数据日期时的核实状态",
+     "when the entry is its region's own value in force on the as-of date: stated (a source "
+     "vouches for that day) or carried_forward (docs/format.md 3.3 rule 6); else empty"),
+    ("confirmed_on", "最后核实日期",
+     "with as_of_state: the last day on or before the as-of date the value was confirmed"),
 )
 WIDE_KEY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("region_code", "地区代码"), ("region_name", "地区"),
@@ -119,8 +125,9 @@ class _RowMaker:
     and JSON renderings of values (the same few thousand values recur across 3,000
     regions). Same cells as long_row."""
 
-    def __init__(self, ps: PolicySet) -> None:
+    def __init__(self, ps: PolicySet, as_of: str | None = None) -> None:
         self.ps = ps
+        self.as_of = as_of
         self.rules: dict[tuple[str, str, Breakdown], tuple[Any, ...]] = {}
         self.values: dict[tuple[Any, ...], tuple[str, str]] = {}
 
@@ -135,16 +142,29 @@ class _RowMaker:
             rendered = (entry_value_zh(e, self.ps.catalogue), _raw(e))
             if len(self.values) < 200_000:
                 self.values[vkey] = rendered
-        return _row(self.ps, e, shared, rendered)
+        return _row(self.ps, e, shared, rendered, _known(self.ps, e, self.as_of))
 
 
-def long_row(ps: PolicySet, e: Entry) -> list[str | None]:
-    """The long-table cells of one entry, in LONG_COLUMNS order, neutralised."""
-    return _row(ps, e, _rule_cells(ps, e), (entry_value_zh(e, ps.catalogue), _raw(e)))
+def _known(ps: PolicySet, e: Entry, as_of: str | None) -> tuple[str | None, str | None]:
+    """(state, confirmed_on) when `e` is its region's own value in force on `as_of`."""
+    if as_of is None or not e.can_be_in_force:
+        return (None, None)
+    r = ps.value_at(e.region, e.parameter, as_of, e.breakdown_items)
+    if r is None or r.entry is not e:
+        return (None, None)
+    c = ps.confirmation(r, as_of)
+    return (c.state, c.confirmed_on)
+
+
+def long_row(ps: PolicySet, e: Entry, as_of: str | None = None) -> list[str | None]:
+    """The long-table cells of one entry, in LONG_COLUMNS order, neutralised; with
+    `as_of`, how the entry is known that day if it is then in force."""
+    return _row(ps, e, _rule_cells(ps, e), (entry_value_zh(e, ps.catalogue), _raw(e)),
+                _known(ps, e, as_of))
 
 
 def _row(ps: PolicySet, e: Entry, shared: tuple[Any, ...],
-         rendered: tuple[str, str]) -> list[str | None]:
+         rendered: tuple[str, str], known: tuple[str | None, str | None]) -> list[str | None]:
     region_zh, area, label_zh, bk_text, bk_zh, unit_zh = shared
     value_zh, raw = rendered
     src = ps.sources.get(e.source)
@@ -176,6 +196,8 @@ def _row(ps: PolicySet, e: Entry, shared: tuple[Any, ...],
         e.obtained,
         e.derivation,
         e.note,
+        None if e.coverage_year is None else str(e.coverage_year),
+        *known,
     ]
     # `neutralise` inline (12 million cells at 3,000 regions): a text cell starting as
     # a formula gets a leading apostrophe.
@@ -188,10 +210,11 @@ LONG_IDS = [c for c, _, _ in LONG_COLUMNS]
 _NUMBER_COLUMN = LONG_IDS.index("value_number")
 
 
-def long_table(ps: PolicySet, parameters: set[str] | None = None) -> pd.DataFrame:
+def long_table(ps: PolicySet, parameters: set[str] | None = None,
+               as_of: str | None = None) -> pd.DataFrame:
     """One row per history entry (sorted by region, parameter, breakdown, then in
     history order), optionally only for some parameters."""
-    rows = [long_row(ps, e) for key in sorted(ps.rules) for e in ps.rules[key]
+    rows = [long_row(ps, e, as_of) for key in sorted(ps.rules) for e in ps.rules[key]
             if parameters is None or key[1] in parameters]
     return pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
 
@@ -512,7 +535,7 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
         n = 1
         with open(root / "values.csv", "wb") as values:
             values.write(csv_bytes(pd.DataFrame([], columns=LONG_IDS)))
-            make_row = _RowMaker(ps)
+            make_row = _RowMaker(ps, as_of)
             for pid, p in cat.parameters.items():
                 rows = [make_row(e) for key in keys_by_parameter.get(pid, [])
                         for e in ps.rules[key]]

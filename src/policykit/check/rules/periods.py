@@ -1,5 +1,6 @@
 """Rules on when entries are in force: effective periods of one rule do not overlap
-(R7), and an entry's status agrees with its dates (R20)."""
+(R7), an entry's status agrees with its dates (R20), and coverage-year values name their
+year (R25)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,28 @@ def r20_status_dates(rep: Reporter) -> Diags:
                 yield rep.at(e, f"observed {e.observed} 晚于来源日期 {src_date}：来源不可能看到之后的情况",
                              f"observed {e.observed} is after the source's date {src_date}",
                              pointer=f"{e.pointer}/observed")
+
+
+# == R25: coverage-year values name their year =====================================================
+@rule("R25", "info", "待遇年度参数写明年度", "Coverage-year values name their year",
+      rationale="参数目录中标了 by_coverage_year 的参数（居民医保缴费、财政补助、集中缴费期、断保补缴标准）属于某个待遇年度，"
+                "条目应写 coverage_year；只写 notice_year（文件年度）或只有日期的，网站无法显示\u201c2025 年度\u201d，"
+                "按年度查找也查不到。依据：docs/format.md 3.3 规则 8；辰溪县 2024、2025 年度缴费期（CX-*）。",
+      example="- parameter: resident.late_payment.contribution   # by_coverage_year\n"
+              "  history:\n"
+              "    - {status: in_force, start: \"2025-01-01\", amount: 1070, …}   # 缺 coverage_year")
+def r25_coverage_year(rep: Reporter) -> Diags:
+    ctx = rep.ctx
+    params = ctx.ps.catalogue.parameters
+    for (_, pid, _), entries in ctx.rules.items():
+        p = params.get(pid)
+        if p is None or not p.by_coverage_year:
+            continue
+        for e in entries:
+            if e.coverage_year is None:
+                year = f"（只写了文件年度 {e.notice_year}）" if e.notice_year is not None else ""
+                year_en = (f" (only the notice year {e.notice_year})"
+                           if e.notice_year is not None else "")
+                yield rep.at(e, f"{p.label.zh}按待遇年度计，但条目没有写 coverage_year{year}",
+                             f"{p.label.en or p.id} belongs to a coverage year, but the entry "
+                             f"gives no coverage_year{year_en}", pointer=f"{e.pointer}/status")

@@ -107,7 +107,8 @@ def _defs() -> Json:
         }),
         "ref": ref,
         "resolved": _obj(
-            ["parameter", "breakdown", "origin", "inherited", "entry", "value_zh", "floors"], {
+            ["parameter", "breakdown", "origin", "inherited", "entry", "value_zh", "floors",
+             "confirmation"], {
                 "parameter": PARAMETER_ID,
                 "breakdown": _ref("breakdown"),
                 "origin": {**CODE, "description": "the region the value comes from"},
@@ -117,7 +118,23 @@ def _defs() -> Json:
                 "floors": {"type": "array", "items": _ref("ref"),
                            "description": "bound min/max entries met on the way "
                                           "(the value itself too when it is a floor)"},
+                "confirmation": _ref("confirmation"),
             }),
+        "confirmation": _obj(["state", "confirmed_on", "age_months", "stale"], {
+            "state": {"enum": ["stated", "carried_forward"],
+                      "description": "stated: a source (or an officer's checked_on) vouches "
+                                     "for the as-of day itself; carried_forward: the value "
+                                     "is carried forward from confirmed_on (docs/format.md "
+                                     "§3.3 rule 6)"},
+            "confirmed_on": {"type": "string", "format": "date",
+                             "description": "the last day on or before as_of on which the "
+                                            "value was confirmed (as_of itself when stated)"},
+            "age_months": {"type": "integer", "minimum": 0,
+                           "description": "whole months from confirmed_on to as_of"},
+            "stale": {"type": "boolean",
+                      "description": "carried forward for more than the staleness horizon "
+                                     "(3 years): the site marks it 可能已过时"},
+        }),
         "sources_by_id": {"type": "object", "additionalProperties": _ref("source")},
     }
 

@@ -49,7 +49,7 @@ def write_compare_pages(ctx: SiteContext) -> list[Parameter]:
     params = ctx.compare_params()
     rows = sorted(c for c, r in ctx.ps.regions.items() if r.level != "national")
     index = [front_matter("各地比较"), "# 各地比较", "",
-             "<p>每个可比较的规则一页：各地现行数值的可排序表格、按日期或年份查看历史数值，以及历史走势图。</p>", ""]
+             "<p>每个可比较的规则一页：各地在数据日期适用的数值（注明最后核实日期）的可排序表格、按日期或年份查看历史数值，以及历史走势图。</p>", ""]
     by_area: dict[str, list[Parameter]] = defaultdict(list)
     for p in params:
         by_area[p.area].append(p)

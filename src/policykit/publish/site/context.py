@@ -151,7 +151,8 @@ class SiteContext:
         for pid, bk in sorted(self.keys_by_region.get(code, ()), key=self.rule_sort):
             entries = self.ps.rules[(code, pid, bk)]
             for e in entries:
-                if e.status in IN_FORCE_STATUSES:
+                if e.status in IN_FORCE_STATUSES or (e.can_be_in_force and e.begins
+                                                     and e.begins <= self.day):
                     continue
                 begins = e.begins or ""
                 if any(o.status in IN_FORCE_STATUSES and (o.begins or "") > begins
@@ -210,8 +211,41 @@ class SiteContext:
                 continue
             out += (f'<div class="pk-floor">{esc(self.value_text(f.entry))}（'
                     f"{self.region_link(page, f.origin, rule_anchor(f.entry.parameter, f.entry.breakdown_items))}）</div>")
-        if with_period:
-            out += f'<div class="pk-period">{esc(display.period_zh(e))}</div>'
+        if with_period:  # a comparison cell: the period and how it is known on one line
+            return out + self._period_known_html(r)
+        return out + self.known_html(r)
+
+    def _period_known_html(self, r: Resolved) -> str:
+        """The period, then how the value is known (comparison cells, hundreds to a
+        page): where the last confirmation is the first day the period shows, only
+        "此后未核实（已 …）" follows it."""
+        e = r.entry
+        text = display.temporary_zh(e) or display.period_zh(e)
+        c = self.ps.confirmation(r, self.day)
+        cls = "pk-period"
+        if c.carried:
+            age = display.age_zh(c.age_months()).replace(" ", "")  # 5年3个月
+            if c.confirmed_on != e.begins:
+                text += f"；据 {c.confirmed_on} 资料"
+            text += f"，此后{age}未核实"
+            if c.stale(self.inp.stale_years):
+                text += f"，{display.STALE_ZH}"
+                cls += " pk-outdated"
+        return f'<div class="{cls}">{esc(text)}</div>'
+
+    def known_html(self, r: Resolved) -> str:
+        """How the value is known on the as-of day (timeline rule 6) and, for a temporary
+        measure without an end, that its end is unknown."""
+        out = ""
+        temporary = display.temporary_zh(r.entry)
+        if temporary:
+            out += f'<div class="pk-temporary">{esc(temporary)}</div>'
+        c = self.ps.confirmation(r, self.day)
+        known = display.confirmation_zh(c, self.inp.stale_years)
+        if known:
+            cls = "pk-known pk-outdated" if c.stale(self.inp.stale_years) else "pk-known"
+            out += (f'<div class="{cls}" data-confirmed-on="{esc(c.confirmed_on)}">'
+                    f"{esc(known)}</div>")
         return out
 
     def source_html(self, e: Entry, page: str) -> str:

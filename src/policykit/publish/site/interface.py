@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.model.changes import RuleChange
+from policykit.model.timeline import DEFAULT_STALE_YEARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,8 @@ class SiteInput:
     # The download files, or a call giving them (waits until they are written).
     downloads: Sequence[Download] | Callable[[], Sequence[Download]] = ()
     api_examples: Mapping[str, str] = field(default_factory=dict)  # api path → excerpt
+    # Carried forward longer than this: "可能已过时" (docs/format.md §3.3 rule 6).
+    stale_years: int = DEFAULT_STALE_YEARS
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,16 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     children = ctx.children(code)
     if children:
         out += ["## 下辖地区", "", region_list(ctx, children, page), ""]
-    rows = ctx.in_force(code)
-    out.append(f'<p class="pk-legend-text" data-search-exclude="true">以下为 <strong>{esc(ctx.day)}</strong> 有效的规则。'
+    every = ctx.in_force(code)
+    # Three groups: open-ended temporary measures; values carried forward past the
+    # staleness horizon (docs/format.md 3.3 rules 6, 7); the rest.
+    open_temporary = {k: r for k, r in every.items() if display.temporary_zh(r.entry)}
+    stale = {k: r for k, r in every.items() if k not in open_temporary
+             and ctx.ps.confirmation(r, ctx.day).stale(ctx.inp.stale_years)}
+    rows = {k: r for k, r in every.items() if k not in open_temporary and k not in stale}
+    out.append(f'<p class="pk-legend-text" data-search-exclude="true">以下为 <strong>{esc(ctx.day)}</strong> 适用的规则。'
+               "只有更早资料的数值注明“据 某日 资料，此后未核实”，"
+               f"超过 {ctx.inp.stale_years} 年未核实的标为“{display.STALE_ZH}”。"
                "“继承自”表示本地区没有单独规定、沿用上级或统筹区的规定；“未公布”表示来源没有给出该数字；"
                "“不低于/不高于”是上级规定的底线或上限。点击出处可查看原文摘录。</p>")
     out.append("")
@@ -98,20 +106,32 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
         p = ctx.param(key[0])
         by_area[p.area if p else "other"].append(key)
     if not rows:
-        out += ['<p class="pk-empty">本站尚未收录本地区有效的规则。</p>', ""]
+        out += ['<p class="pk-empty">本站没有本地区近年核实过的规则'
+                + ("（较早的资料见下）" if every else "") + "。</p>", ""]
     for area, label in ctx.cat.areas:
         keys = by_area.get(area)
         if not keys:
             continue
         out += [f"## {md_text(label.zh)} {NO_SEARCH}", "",
                 unsearched(rules_table(ctx, code, keys, rows, page)), ""]
+    if stale:
+        out += [f"## 超过 {ctx.inp.stale_years} 年未核实的规定（{display.STALE_ZH}） {NO_SEARCH}", "",
+                '<p class="pk-legend-text">这些数值最近一次有资料说明有效，已是 '
+                f"{ctx.inp.stale_years} 年以前；此后是否调整，本站不知道。它们不计入上面的规则，"
+                "使用前请向当地医保部门核实。</p>", "",
+                unsearched(rules_table(ctx, code, list(stale), stale, page)), ""]
+    if open_temporary:
+        out += [f"## 阶段性措施（{display.OPEN_END_ZH}） {NO_SEARCH}", "",
+                '<p class="pk-legend-text">来源称这些措施为阶段性（临时）措施，但没有给出结束时间；'
+                "它们不计入上面的规则，是否仍在执行请向当地医保部门确认。</p>", "",
+                unsearched(rules_table(ctx, code, list(open_temporary), open_temporary, page)), ""]
     pending = ctx.pending_entries(code)
     if pending:
         out += [f"## 计划、草案与状态不明的规定 {NO_SEARCH}", "",
-                '<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的现行规则。</p>',
+                '<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的规则。</p>',
                 "", unsearched(entries_table(ctx, pending, page, show_rule=True)), ""]
     out += history_section(ctx, code, page)
-    out += missing_section(ctx, code, rows)
+    out += missing_section(ctx, code, every)
     return "\n".join(out) + "\n"
 
 
@@ -140,11 +160,11 @@ def rules_table(ctx: SiteContext, code: str, keys: list[tuple[str, Breakdown]],
         body.append(
             f"<tr{anchor}>"
             f'<td data-label="规则">{label}</td>'
-            f'<td data-label="现行数值">{ctx.resolved_html(r, code, page, diseases_full=True)}</td>'
+            f'<td data-label="数值">{ctx.resolved_html(r, code, page, diseases_full=True)}</td>'
             f'<td data-label="生效时间">{esc(display.period_zh(r.entry))}</td>'
             f'<td data-label="出处">{ctx.source_html(r.entry, page)}</td></tr>')
     return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>规则</th>'
-            "<th>现行数值</th><th>生效时间</th><th>出处</th></tr></thead><tbody>"
+            "<th>数值</th><th>生效时间</th><th>出处</th></tr></thead><tbody>"
             + "".join(body) + "</tbody></table></div>")
 
 

@@ -1,0 +1,128 @@
+"""The site says how each value is known on the build day (docs/format.md §3.3 rules 5-7):
+清远's 2021 ratios carry their date and a not-confirmed-since marker; open-ended
+temporary measures are not listed as ordinary rules."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import policykit
+from conftest import POLICIES
+from policykit.model.days import today
+from policykit.publish import site
+from policykit.publish.site import SiteInput, generate
+
+
+def _text(md: str) -> str:
+    return re.sub(r"<[^>]+>", "", md)
+
+
+@pytest.fixture(scope="module")
+def content() -> site.SiteContent:
+    ps = policykit.load(POLICIES)
+    return generate(ps, SiteInput(as_of=today(), site_url="http://x/", changes=ps.changes()))
+
+
+
+
+def test_qingyuan_2021_ratios_show_their_date_and_age(content: site.SiteContent) -> None:
+    page = content.files["regions/441800.md"]
+    rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", page.split("## 历史记录")[0])
+            if "一级医院" in r and "居民" in r]
+    assert rows, "清远's resident level-1 ratio is listed"
+    text = _text(rows[0])
+    assert "90%" in text
+    assert "据 2021-08-24 资料，此后未核实" in text and "可能已过时" in text
+    assert 'data-confirmed-on="2021-08-24"' in rows[0]
+    assert "现行数值" not in page
+
+
+def test_a_day_a_source_states_is_not_marked() -> None:
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of="2021-08-24", site_url="http://x/", changes=()))
+    rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", out.files["regions/441800.md"]
+                                  .split("## 历史记录")[0]) if "一级医院" in r and "居民" in r]
+    assert rows and "90%" in _text(rows[0]) and "此后未核实" not in rows[0]
+
+
+def test_open_ended_temporary_measure_has_its_own_section(content: site.SiteContent) -> None:
+    ps = policykit.load(POLICIES)
+    temp = [e for e in ps.entries() if e.status == "temporary" and e.end is None
+            and e.can_be_in_force and e.bound == "exact"]
+    assert temp, "the seed data has an open-ended temporary measure"
+    e = temp[0]
+    page = content.files[f"regions/{e.region}.md"]
+    head, _, rest = page.partition("## 阶段性措施（结束时间不详）")
+    assert rest, "the section is there"
+    since = e.start or e.observed
+    assert f"阶段性措施，自 {since} 起，结束时间不详" in rest.split("## 历史记录")[0]
+    assert "阶段性措施，自" not in head
+
+
+def test_staleness_horizon_is_configurable() -> None:
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of="2026-12-04", site_url="http://x/", changes=(),
+                                 stale_years=10))
+    page = out.files["regions/441800.md"].split("## 历史记录")[0]
+    assert "据 2021-08-24 资料，此后未核实（已 5 年 3 个月）" in page
+    assert "pk-outdated" not in page and "超过 10 年未核实" in page
+    default = generate(ps, SiteInput(as_of="2026-12-04", site_url="http://x/", changes=()))
+    assert "pk-outdated" in default.files["regions/441800.md"]
+
+
+def test_build_rejects_a_bad_horizon() -> None:
+    from conftest import run_cli
+
+    res = run_cli("build", str(POLICIES), "--stale-after-years", "0")
+    assert res.returncode == 2 and "--stale-after-years" in res.stderr
+
+
+def test_planned_entry_without_a_date_reads_as_not_yet_in_force() -> None:
+    from policykit.model import display
+    from policykit.model.entities import entry_from_plain
+
+    e = entry_from_plain("441900", "p", (), {"status": "planned", "observed": "2019-08-09",
+                                             "flag": True, "source": "s", "quote": "q"})
+    assert display.period_zh(e) == "计划，生效日期未定（据 2019-08-09 资料）"
+    dated = entry_from_plain("441900", "p", (), {"status": "planned", "start": "2027",
+                                                 "flag": True, "source": "s", "quote": "q"})
+    assert display.period_zh(dated) == "自 2027 起"
+
+
+def _sections(page: str) -> dict[str, str]:
+    """Page text by level-2 heading."""
+    parts = re.split(r"^## (.+)$", page, flags=re.M)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_values_past_the_horizon_are_not_listed_as_current(content: site.SiteContent) -> None:
+    qy = _sections(content.files["regions/441800.md"])
+    stale = next(v for k, v in qy.items() if k.startswith("超过 3 年未核实的规定"))
+    current = "".join(v for k, v in qy.items()
+                      if not k.startswith(("超过", "阶段性", "计划", "历史记录")))
+    assert "生育保险费率" in _text(stale) and "继承自" in _text(stale)
+    assert "生育保险费率" not in _text(current)
+    dz = _sections(content.files["regions/371400.md"])
+    current = "".join(v for k, v in dz.items()
+                      if not k.startswith(("超过", "阶段性", "计划", "历史记录")))
+    for label in ("康复", "疫情", "处方"):
+        assert label not in _text(current), label
+    assert any("1,000" in _text(v) or "1000" in _text(v)
+               for k, v in dz.items() if k.startswith("超过"))
+
+
+def test_recent_values_stay_in_the_main_tables() -> None:
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of="2022-01-01", site_url="http://x/", changes=()))
+    qy = _sections(out.files["regions/441800.md"])
+    assert not any(k.startswith("超过") for k in qy)
+    assert any("一级医院" in _text(v) and "据 2021-08-24 资料，此后未核实（已 4 个月）" in _text(v)
+               for k, v in qy.items() if not k.startswith("历史记录"))
+
+
+def test_coverage_year_values_show_their_year(content: site.SiteContent) -> None:
+    page = content.files["regions/431223.md"].split("## 历史记录")[0]
+    rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", page) if "1,070" in _text(r)]
+    assert rows and "2025 年度" in _text(rows[0])
