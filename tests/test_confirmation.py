@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.model.entities import Catalogue, Label, Region, Source, entry_from_plain
+from policykit.model.entities import (
+    Catalogue,
+    Label,
+    Parameter,
+    Region,
+    Source,
+    entry_from_plain,
+)
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import CARRIED_FORWARD, STATED
 
@@ -18,7 +25,9 @@ def _set(history: list[dict[str, Any]], checked_on: str | None = None,
     region = Region("441800", Label("清远市"), "prefecture", None, None, checked_on=checked_on)
     entries = tuple(entry_from_plain("441800", P, (), {"source": "s", "quote": "q", **h})
                     for h in history)
-    return PolicySet(Catalogue((), (), {}, {}), {"441800": region},
+    catalogue = Catalogue((), (), {}, {P: Parameter(P, Label("住院报销比例"), "reimbursement",
+                                                    "resident", "ratio")})
+    return PolicySet(catalogue, {"441800": region},
                      {"s": Source("s", "t", "i", "news", date=source_date)},
                      {("441800", P, ()): entries})
 
