@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.model.entities import Catalogue, Label, Region, Source, entry_from_plain
+from policykit.model.entities import (
+    Catalogue,
+    Label,
+    Parameter,
+    Region,
+    Source,
+    entry_from_plain,
+)
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import CARRIED_FORWARD, STATED
 
@@ -18,7 +25,9 @@ def _set(history: list[dict[str, Any]], checked_on: str | None = None,
     region = Region("441800", Label("清远市"), "prefecture", None, None, checked_on=checked_on)
     entries = tuple(entry_from_plain("441800", P, (), {"source": "s", "quote": "q", **h})
                     for h in history)
-    return PolicySet(Catalogue((), (), {}, {}), {"441800": region},
+    catalogue = Catalogue((), (), {}, {P: Parameter(P, Label("住院报销比例"), "reimbursement",
+                                                    "resident", "ratio")})
+    return PolicySet(catalogue, {"441800": region},
                      {"s": Source("s", "t", "i", "news", date=source_date)},
                      {("441800", P, ()): entries})
 
@@ -112,7 +121,11 @@ def test_coverage_year_lookup_takes_inherited_floors() -> None:
     own = entry_from_plain("431223", "resident.fiscal_subsidy", (), {
         "status": "in_force", "start": "2025", "coverage_year": 2025, "amount": 700,
         "source": "s", "quote": "q"})
-    ps = PolicySet(Catalogue((), (), {}, {}), {"000000": nat, "431223": county}, {},
+    fs = "resident.fiscal_subsidy"
+    catalogue = Catalogue((), (), {}, {fs: Parameter(fs, Label("人均财政补助"), "contribution",
+                                                     "resident", "amount",
+                                                     by_coverage_year=True)})
+    ps = PolicySet(catalogue, {"000000": nat, "431223": county}, {},
                    {("000000", "resident.fiscal_subsidy", ()): (floor,),
                     ("431223", "resident.fiscal_subsidy", ()): (own,)})
     r24 = ps.for_coverage_year("431223", "resident.fiscal_subsidy", 2024)
