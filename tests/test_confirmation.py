@@ -121,7 +121,11 @@ def test_coverage_year_lookup_takes_inherited_floors() -> None:
     own = entry_from_plain("431223", "resident.fiscal_subsidy", (), {
         "status": "in_force", "start": "2025", "coverage_year": 2025, "amount": 700,
         "source": "s", "quote": "q"})
-    ps = PolicySet(Catalogue((), (), {}, {}), {"000000": nat, "431223": county}, {},
+    fs = "resident.fiscal_subsidy"
+    catalogue = Catalogue((), (), {}, {fs: Parameter(fs, Label("人均财政补助"), "contribution",
+                                                     "resident", "amount",
+                                                     by_coverage_year=True)})
+    ps = PolicySet(catalogue, {"000000": nat, "431223": county}, {},
                    {("000000", "resident.fiscal_subsidy", ()): (floor,),
                     ("431223", "resident.fiscal_subsidy", ()): (own,)})
     r24 = ps.for_coverage_year("431223", "resident.fiscal_subsidy", 2024)

@@ -5,6 +5,9 @@ temporary measures are not listed as ordinary rules."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +129,20 @@ def test_coverage_year_values_show_their_year(content: site.SiteContent) -> None
     page = content.files["regions/431223.md"].split("## 历史记录")[0]
     rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", page) if "1,070" in _text(r)]
     assert rows and "2025 年度" in _text(rows[0])
+
+
+def test_disease_pages_say_how_each_list_is_known(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    root = tmp_path / "policies"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--regions", "20",
+                    "--out", str(root)], check=True, capture_output=True)
+    ps = policykit.load(root)
+    out = generate(ps, SiteInput(as_of="2026-01-01", site_url="http://x/", changes=()))
+    pages = [t for p, t in out.files.items()
+             if p.startswith("diseases/") and p != "diseases/index.md"]
+    rows = [r for t in pages for r in re.findall(r"<tr>.*?</tr>", t)]
+    known = [r for r in rows if "此后未核实" in r]
+    assert known and all('data-confirmed-on="' in r for r in known)
+    day = re.search(r'data-confirmed-on="([0-9-]+)"', known[0])
+    assert day is not None and f"据 {day.group(1)} 资料" in _text(known[0])

@@ -233,6 +233,13 @@ class SiteContext:
                 cls += " pk-outdated"
         return f'<div class="{cls}">{esc(text)}</div>'
 
+    def entry_known_html(self, e: Entry) -> str:
+        """`known_html` of an entry listed as in force on the as-of day (disease lists);
+        "" for one not yet in force (a pending draft or plan)."""
+        if not e.can_be_in_force or e.begins is None or e.begins > self.day:
+            return ""
+        return self.known_html(Resolved(e, e.region))
+
     def known_html(self, r: Resolved) -> str:
         """How the value is known on the as-of day (timeline rule 6) and, for a temporary
         measure without an end, that its end is unknown."""

@@ -167,7 +167,7 @@ def disease_table(ctx: SiteContext, items: Sequence[tuple[str, Entry, str, Disea
                     f'<td data-label="当地名称">{local}</td>'
                     f'<td data-label="年度限额">{limit}</td>'
                     f'<td data-label="名单">{esc(display.disease_count_zh(e.value.diseases))} '
-                    f"{ctx.badge(e.status)}</td>"
+                    f"{ctx.badge(e.status)}{ctx.entry_known_html(e)}</td>"
                     f'<td data-label="出处">{ctx.source_html(e, page)}</td></tr>')
     return unsearched('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>地区</th>'
                       "<th>当地名称</th><th>年度限额</th><th>名单</th><th>出处</th></tr></thead><tbody>"
