@@ -53,6 +53,8 @@ class RuleValue:
             return f"不低于 {one(self.lo)}"
         if self.hi is None:
             return "未公布"
+        if self.state == "ceiling":
+            return f"不高于 {one(self.hi)}"
         if self.kind == "ratio" and self.lo == 0 and self.hi == ONE:
             return "未公布"
         return f"{one(self.lo)} 至 {one(self.hi)}"
@@ -107,4 +109,6 @@ def missing_zh(rv: RuleValue, effect_zh: str) -> str | None:
         return f"{rv.role}只公布了区间（{rv.shown_zh()}），结果按区间两端计算"
     if rv.state == "floor":
         return f"{rv.role}只规定了{rv.shown_zh()}（底线），{effect_zh}"
+    if rv.state == "ceiling":
+        return f"{rv.role}未公布，只规定了{rv.shown_zh()}，结果按 0 至该上限计算"
     return f"{rv.role}只规定了范围（{rv.shown_zh()}），结果按范围两端计算"
