@@ -164,6 +164,15 @@ def _trace(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
     return out
 
 
+def bounds(inputs: Inputs, rules: list[tuple[str, RuleValue]]) -> dict[str, Amount]:
+    """The least and greatest of each output over every choice of the rule values
+    within their intervals: the settlement at every corner of the box (it is monotone
+    in each value separately). `rules` as `_rules` names them (deductible, ratio, cap,
+    ci_deductible, ci_upto_k, ci_ratio_k, ci_cap, maf_deductible, maf_ratio, maf_cap)."""
+    results = [settle(inputs, _params(c, rules)) for c in _corners(free_rules(rules))]
+    return {f: Amount(min(r[f] for r in results), max(r[f] for r in results)) for f in FIELDS}
+
+
 def _corners(free: list[tuple[str, RuleValue]]) -> list[dict[str, Decimal | None]]:
     choices = [[(k, rv.lo), (k, rv.hi)] for k, rv in free]
     return [dict(c) for c in product(*choices)] if choices else [{}]
@@ -216,8 +225,7 @@ def estimate(ps: PolicySet, region: str, *, day: str, scheme: str, cost: Decimal
         facts["assistance_category"] = assistance_category
     look = _Lookup(ps, region, day, facts)
     steps, free = _rules(look, scheme, inputs)
-    results = [settle(inputs, _params(c, free)) for c in _corners(free_rules(free))]
-    amounts = {f: Amount(min(r[f] for r in results), max(r[f] for r in results)) for f in FIELDS}
+    amounts = bounds(inputs, free)
     missing = tuple(dict.fromkeys(m for rv, eff in look.used
                                   if (m := missing_zh(rv, eff)) is not None))
     plain_inputs = {"scheme": scheme, "hospital_level": hospital_level,
@@ -284,8 +292,9 @@ def _critical_illness(look: _Lookup) -> list[tuple[str, RuleValue]]:
         ratios.append(look("大病保险支付比例", "critical_illness.ratio", "ratio",
                            "所以大病保险支付只能给出区间"))
     if all(u.exact for u in uptos):
-        out += [(f"ci_upto_{k}", u) for k, u in enumerate(uptos)]
-        out += [(f"ci_ratio_{k}", rv) for k, rv in enumerate(ratios)]
+        for k, rv in enumerate(ratios):  # band by band: its ratio, then where it ends
+            out.append((f"ci_ratio_{k}", rv))
+            out += [(f"ci_upto_{k}", uptos[k])] if k < len(uptos) else []
     else:  # unknown band ends: every schedule pays between its lowest and highest ratio
         lo = min(rv.lo for rv in ratios)
         hi = max(rv.hi if rv.hi is not None else ONE for rv in ratios)
