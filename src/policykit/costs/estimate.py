@@ -145,7 +145,10 @@ class _Lookup:
 
 def _trace(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "parameter": rv.parameter, "breakdown": dict(rv.breakdown), "role_zh": rv.role,
+        "parameter": rv.parameter, "role_zh": rv.role,
+        # the breakdown of the rule applied (the lookup's, when nothing was found)
+        "breakdown": dict(rv.breakdown if rv.resolved is None
+                          else rv.resolved.entry.breakdown_items),
         "value": {"min": plain_number(rv.lo),
                   "max": None if rv.hi is None else plain_number(rv.hi)},
         "value_zh": rv.shown_zh(), "state": rv.state,
