@@ -149,6 +149,21 @@ def test_bundled_qingyuan_level3(bundled: PolicySet) -> None:
     assert any(m.startswith("年度最高支付限额（封顶线）未公布") for m in e["missing_zh"])
 
 
+def test_coverage_year_reads_its_first_day(ps: PolicySet) -> None:
+    by_year = policykit.estimate(ps, "990100", coverage_year=2026, scheme="resident",
+                                 hospital_level="level3", cost=10000)
+    assert by_year.day == "2026-01-01" and by_year.inputs["coverage_year"] == 2026
+    assert by_year.amounts == policykit.estimate(ps, "990100", day="2026-01-01", scheme="resident",
+                                                 hospital_level="level3", cost=10000).amounts
+    # the fixture's rules start in 2026: in coverage year 2025 nothing is known
+    before = policykit.estimate(ps, "990100", coverage_year=2025, scheme="resident",
+                                hospital_level="level3", cost=10000)
+    assert (before.amounts["hifp_pay"].lo, before.amounts["hifp_pay"].hi) == (0, 10000)
+    with pytest.raises(PolicykitError, match="须给出日期或参保年度之一"):
+        policykit.estimate(ps, "990100", day=DAY, coverage_year=2026, scheme="resident",
+                           cost=1)
+
+
 def test_same_input_same_output(ps: PolicySet) -> None:
     a = policykit.estimate(ps, "990200", day=DAY, scheme="resident", hospital_level="level2",
                            cost="10000.005").to_plain()
@@ -170,6 +185,8 @@ def test_same_input_same_output(ps: PolicySet) -> None:
     (dict(person_type="retiree"), "居民医保不区分"),
     (dict(scheme="employee"), "职工医保须指明人员类别"),
     (dict(day="2026-13-01"), "日期 2026-13-01 无效"),
+    (dict(day=None), "须给出日期或参保年度之一"),
+    (dict(day=None, coverage_year=True), "参保年度无效"),
 ])
 def test_bad_requests(ps: PolicySet, kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = dict(region="990100", day=DAY, scheme="resident",

@@ -30,8 +30,11 @@ def add_parser(sub: Any) -> None:
                    help="what the fund already paid this year (default 0)")
     p.add_argument("--assistance-category", default=None,
                    help="medical-assistance category, e.g. dibao (default: none)")
-    p.add_argument("--at", type=day_arg("--at"), default=None, metavar="DATE",
-                   help="date YYYY-MM-DD (default: today)")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--at", type=day_arg("--at"), default=None, metavar="DATE",
+                      help="date YYYY-MM-DD (default: today)")
+    when.add_argument("--coverage-year", type=int, default=None, metavar="YEAR",
+                      help="the rules in force on the first day of this coverage year")
     p.add_argument("--format", choices=["text", "json"], default="text")
     add_load_args(p)
     p.set_defaults(func=run)
@@ -43,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if result.policyset is None or not result.ok:
         report(result.diagnostics, args.format, False, result.files)
         return EXIT_DATA
-    e = estimate(result.policyset, args.code, day=args.at or today(), scheme=args.scheme,
+    day = None if args.coverage_year is not None else args.at or today()
+    e = estimate(result.policyset, args.code, day=day, coverage_year=args.coverage_year,
+                 scheme=args.scheme,
                  cost=args.cost, in_scope=args.in_scope, hospital_level=args.hospital_level,
                  person_type=args.person_type, admission=args.admission,
                  paid_this_year=args.paid_this_year,

@@ -181,17 +181,28 @@ def _corners(free: list[tuple[str, RuleValue]]) -> list[dict[str, Decimal | None
     return [dict(c) for c in product(*choices)] if choices else [{}]
 
 
-def estimate(ps: PolicySet, region: str, *, day: str, scheme: str, cost: Decimal | int | str,
+def estimate(ps: PolicySet, region: str, *, scheme: str, cost: Decimal | int | str,
+             day: str | None = None, coverage_year: int | None = None,
              in_scope: Decimal | int | str | None = None, hospital_level: str | None = None,
              person_type: str | None = None, admission: int = 1,
              paid_this_year: Decimal | int | str = 0,
              assistance_category: str | None = None,
              maf_paid_this_year: Decimal | int | str = 0) -> Estimate:
-    """Estimate one inpatient stay in `region` on `day` (YYYY-MM-DD) under `scheme`
+    """Estimate one inpatient stay in `region` on `day` (YYYY-MM-DD), or under the rules in
+    force on the first day of `coverage_year` (one of the two), under `scheme`
     (employee | resident). `cost` is the whole bill, `in_scope` its policy-covered part
     (default: all of it); `admission` the stay's number in the year; `paid_this_year`
     what the fund already paid this year; `assistance_category` turns on medical
     assistance. Amounts are Decimals (or ints/strings of them). See docs/estimate.md."""
+    if (day is None) == (coverage_year is None):
+        raise EstimateError("须给出日期或参保年度之一", "give either a day or a coverage year")
+    if coverage_year is not None:
+        if isinstance(coverage_year, bool) or not isinstance(coverage_year, int) \
+                or not 1900 <= coverage_year <= 9999:
+            raise EstimateError(f"参保年度无效：{coverage_year}",
+                                f"invalid coverage year: {coverage_year}")
+        day = f"{coverage_year:04d}-01-01"
+    assert day is not None
     day = parse_day(day, "day")
     if region not in ps.regions:
         raise EstimateError(f"未知地区代码 {region}", f"unknown region code {region}")
@@ -231,7 +242,8 @@ def estimate(ps: PolicySet, region: str, *, day: str, scheme: str, cost: Decimal
     amounts = bounds(inputs, free)
     missing = tuple(dict.fromkeys(m for rv, eff in look.used
                                   if (m := missing_zh(rv, eff)) is not None))
-    plain_inputs = {"scheme": scheme, "hospital_level": hospital_level,
+    plain_inputs = {"scheme": scheme, "coverage_year": coverage_year,
+                    "hospital_level": hospital_level,
                     "person_type": person_type, "admission": admission,
                     "cost": plain_number(total), "in_scope": plain_number(part),
                     "paid_this_year": plain_number(inputs.paid_this_year),

@@ -316,9 +316,11 @@ def estimate_schema(base_url: str = DEFAULT_BASE_URL) -> Json:
                           "assistance", "patient"]},
         "field": {"enum": list(amounts)}, "title_zh": TEXT, "note_zh": TEXT,
         "amount": money, "rules": {"type": "array", "items": rule}})
-    inputs = _obj(["scheme", "hospital_level", "person_type", "admission", "cost", "in_scope",
+    inputs = _obj(["scheme", "coverage_year", "hospital_level", "person_type", "admission", "cost", "in_scope",
                    "paid_this_year", "assistance_category", "maf_paid_this_year"], {
         "scheme": {"enum": ["employee", "resident"]},
+        "coverage_year": {**_nullable({"type": "integer"}),
+                          "description": "when given, day is its first day"},
         "hospital_level": _nullable(TEXT), "person_type": _nullable(TEXT),
         "admission": {"type": "integer", "minimum": 1},
         "cost": {"type": "number", "minimum": 0}, "in_scope": {"type": "number", "minimum": 0},
