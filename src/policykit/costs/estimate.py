@@ -161,6 +161,9 @@ def _trace(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
             "status": r.entry.status, "status_zh": STATUS_ZH[r.entry.status],
             "bound": r.entry.bound, "source": r.entry.source,
             "source_title": src.title if src is not None else None, "quote": r.entry.quote,
+            # how sure the data is of it (docs/format.md §3.1)
+            "obtained": r.entry.obtained, "confidence": r.entry.confidence,
+            "checked_on": r.entry.checked_on,
             "floors": [{"origin": f.origin, "bound": f.entry.bound, "source": f.entry.source,
                         "quote": f.entry.quote} for f in r.floors if f.entry is not r.entry],
         })

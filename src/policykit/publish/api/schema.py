@@ -307,6 +307,9 @@ def estimate_schema(base_url: str = DEFAULT_BASE_URL) -> Json:
         "origin": CODE, "origin_name": TEXT, "status": TEXT, "status_zh": TEXT,
         "bound": {"enum": ["exact", "min", "max"]}, "source": TEXT,
         "source_title": nullable_text, "quote": TEXT,
+        "obtained": {"enum": ["stated", "inferred", "derived"]},
+        "confidence": _nullable({"enum": ["high", "medium", "low"]}),
+        "checked_on": _nullable(DAY),
         "floors": {"type": "array", "items": _obj(["origin", "bound", "source", "quote"], {
             "origin": CODE, "bound": {"enum": ["exact", "min", "max"]}, "source": TEXT,
             "quote": TEXT})},
