@@ -125,7 +125,7 @@ def _choice(ps: PolicySet, dim: str, value: str | None, what_zh: str) -> None:
                             f"unknown {dim} {value} (one of: {', '.join(values)})")
 
 
-class _Lookup:
+class Lookup:
     """Reads one region's rules on one day with the breakdown each parameter declares."""
 
     def __init__(self, ps: PolicySet, code: str, day: str, facts: dict[str, str]) -> None:
@@ -143,7 +143,7 @@ class _Lookup:
         return rv
 
 
-def _trace(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
+def trace_of(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
     out: dict[str, Any] = {
         "parameter": rv.parameter, "role_zh": rv.role,
         # the breakdown of the rule applied (the lookup's, when nothing was found)
@@ -240,7 +240,7 @@ def estimate(ps: PolicySet, region: str, *, scheme: str, cost: Decimal | int | s
         facts["person_type"] = person_type
     if assistance_category is not None:
         facts["assistance_category"] = assistance_category
-    look = _Lookup(ps, region, day, facts)
+    look = Lookup(ps, region, day, facts)
     steps, free = _rules(look, scheme, inputs)
     amounts = bounds(inputs, free)
     missing = tuple(dict.fromkeys(m for rv, eff in look.used
@@ -252,12 +252,12 @@ def estimate(ps: PolicySet, region: str, *, scheme: str, cost: Decimal | int | s
                     "paid_this_year": plain_number(inputs.paid_this_year),
                     "assistance_category": assistance_category,
                     "maf_paid_this_year": plain_number(inputs.maf_paid_this_year)}
-    trace = {(rv.parameter, rv.breakdown): _trace(ps, rv) for rv, _ in look.used}
+    trace = {(rv.parameter, rv.breakdown): trace_of(ps, rv) for rv, _ in look.used}
     return Estimate(region, ps.regions[region].name.zh, day, plain_inputs, amounts,
                     tuple(steps), missing, trace)
 
 
-def _rules(look: _Lookup, scheme: str, i: Inputs) -> tuple[list[Step], list[tuple[str, RuleValue]]]:
+def _rules(look: Lookup, scheme: str, i: Inputs) -> tuple[list[Step], list[tuple[str, RuleValue]]]:
     """Every rule of every step, and the ones that are not exact (the free corners)."""
     fixed: list[tuple[str, RuleValue]] = []
     steps: list[Step] = [Step("out_of_scope", "out_of_scope_amt", "政策范围外费用",
@@ -271,7 +271,7 @@ def _rules(look: _Lookup, scheme: str, i: Inputs) -> tuple[list[Step], list[tupl
     steps.append(Step("fund", "hifp_pay", "统筹基金支付",
                       "起付线以上的政策范围内费用按报销比例支付，不超过封顶线本年度剩余额度", (r, c)))
     if i.critical_illness:
-        ci = _critical_illness(look)
+        ci = critical_illness_rules(look)
         fixed += ci
         steps.append(Step("critical_illness", "hifmi_pay", "大病保险支付",
                           "基本医保支付后个人负担的政策范围内费用，超过大病保险起付线的部分分段支付，"
@@ -290,7 +290,7 @@ def _rules(look: _Lookup, scheme: str, i: Inputs) -> tuple[list[Step], list[tupl
     return steps, fixed
 
 
-def _critical_illness(look: _Lookup) -> list[tuple[str, RuleValue]]:
+def critical_illness_rules(look: Lookup) -> list[tuple[str, RuleValue]]:
     """The critical-illness rules: deductible, the bands (or one ratio), cap."""
     out = [("ci_deductible", look("大病保险起付线", "critical_illness.deductible", "amount",
                                   "所以大病保险支付只能给出上限"))]
