@@ -93,19 +93,21 @@
     var inputs = {total: total, in_scope: inScope, paid_this_year: dec(q.paid_this_year || "0"),
                   maf_paid_this_year: dec(q.maf_paid_this_year || "0"),
                   critical_illness: scheme === "resident", assistance: !!q.assistance_category};
-    var rules = [table.deductible[scheme + "|" + level + "|" + person + "|" + admission],
-                 table.ratio[scheme + "|" + level + "|" + person], table.cap[scheme]];
+    var R = function (i) { return table.rules[i]; };
+    var rules = [R(table.deductible[scheme + "|" + level + "|" + person + "|" + admission]),
+                 R(table.ratio[scheme + "|" + level + "|" + person]), R(table.cap[scheme])];
     rules[0] = Object.assign({}, rules[0], {key: "deductible"});
     rules[1] = Object.assign({}, rules[1], {key: "ratio"});
     rules[2] = Object.assign({}, rules[2], {key: "cap"});
     var missing = rules.map(function (r) { return r.missing_zh; });
     if (inputs.critical_illness) {
-      rules = rules.concat(table.ci);
+      rules = rules.concat(table.ci.map(R));
       missing = missing.concat(table.ci_missing_zh);
     }
     if (inputs.assistance) {
-      rules = rules.concat(table.maf[q.assistance_category]);
-      missing = missing.concat(table.maf[q.assistance_category].map(function (r) { return r.missing_zh; }));
+      var maf = table.maf[q.assistance_category].map(R);
+      rules = rules.concat(maf);
+      missing = missing.concat(maf.map(function (r) { return r.missing_zh; }));
     }
     var base = {}, free = [];
     rules.forEach(function (r) {

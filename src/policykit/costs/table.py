@@ -5,6 +5,7 @@ from this table with the same corners and rounding; tests compare it case by cas
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from policykit.costs.estimate import (
@@ -35,6 +36,28 @@ def _one(ps: PolicySet, code: str, day: str, facts: dict[str, str], key: str, ro
 
 
 def estimate_table(ps: PolicySet, code: str, day: str) -> dict[str, Any]:
+    """`rule_table` with each distinct rule written once, in `rules`, and referred to by
+    its index wherever it is used (most keys resolve to the same few rules)."""
+    table = rule_table(ps, code, day)
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+
+    def ref(rule: dict[str, Any]) -> int:
+        key = json.dumps(rule, ensure_ascii=False, sort_keys=True)
+        if key not in index:
+            index[key] = len(rules)
+            rules.append(rule)
+        return index[key]
+
+    for part in ("deductible", "ratio", "cap"):
+        table[part] = {k: ref(r) for k, r in table[part].items()}
+    table["ci"] = [ref(r) for r in table["ci"]]
+    table["maf"] = {k: [ref(r) for r in rs] for k, rs in table["maf"].items()}
+    table["rules"] = rules
+    return table
+
+
+def rule_table(ps: PolicySet, code: str, day: str) -> dict[str, Any]:
     """{"deductible": {"scheme|level|person|admission": rule}, "ratio": {"scheme|level|person":
     rule}, "cap": {scheme: rule}, "ci": [rule…], "maf": {category: [rule…]}} with each rule's
     interval as decimal strings (hi None: no upper limit), its missing_zh and its trace."""
