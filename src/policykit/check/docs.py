@@ -77,7 +77,7 @@ policykit check [ROOT] [--format text|json|github] [--strict] [--sources DIR]
 ```
 
 - `version`：格式版本，字段只增不改；`ok`：按所给的 `--strict` 是否通过；`counts`：各级别数量（含已确认的）。
-- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R24`、`S1`、`E_CHECK_FAILED`、`W_ACK_*`）、
+- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R26`、`S1`、`E_CHECK_FAILED`、`W_ACK_*`）、
   `severity`（`error`/`warning`/`info`）、`file`（含命令行给出的根目录前缀）、`line`/`col`（从 1 起）、
   `pointer`（文件内的 JSON Pointer）、`message_zh`/`message_en`、`acknowledged`（确认理由或 `null`）。
 - 诊断按 file、line、col、code 排序；键按字母排序；UTF-8。

@@ -18,6 +18,7 @@ from policykit.check.tree import check_tree
 from policykit.cli import build as cli_build
 from policykit.cli import checks as cli_checks
 from policykit.cli import diff as cli_diff
+from policykit.cli import estimate as cli_estimate
 from policykit.cli import export as cli_export
 from policykit.cli import extract as cli_extract
 from policykit.cli import show as cli_show
@@ -82,7 +83,7 @@ class CommandModule(Protocol):
 
 # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
 COMMAND_MODULES: tuple[CommandModule, ...] = (
-    cli_show, cli_diff, cli_export, cli_build, cli_checks, cli_extract)
+    cli_show, cli_diff, cli_export, cli_build, cli_checks, cli_extract, cli_estimate)
 
 
 def parser() -> argparse.ArgumentParser:

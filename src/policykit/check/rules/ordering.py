@@ -1,6 +1,7 @@
 """Rules ordering the values along a dimension of the catalogue (the earlier value is
 at least as favourable as the later one): hospital levels (R4), retirees and
-in-service employees (R5), assistance categories (R17)."""
+in-service employees (R5), assistance categories (R17), and the ends of the
+critical-illness bands (R26: not decreasing)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from policykit.model.policyset import breakdown_key
 RETIREE_ORDER = ("person_type", ("retiree", "in_service"))
 # R17 uses this ordered dimension; R4 every other ordered dimension (hospital_level).
 ASSISTANCE_DIMENSION = "assistance_category"
+# R26: the bands of a segmented critical-illness schedule, in order.
+BAND_DIMENSION = "ci_band"
 
 
 # == R4 / R5 / R17: orderings along a dimension ==========================================
@@ -131,3 +134,15 @@ def r17_assistance_order(rep: Reporter) -> Diags:
     if d is not None and d.ordered:
         yield from _ordering(rep, ASSISTANCE_DIMENSION, None,
                              {"better": "warning", "worse": "warning"})
+
+
+@rule("R26", "error", "大病保险分段顺序", "Critical-illness bands in order",
+      rationale="大病保险分段支付（ci_band）：第 k 段从上一段的上限到本段上限（critical_illness.band.upto），"
+                "各段首尾相接，所以各段上限必须按段的顺序不减（第一段 ≤ 第二段 ≤ …），在同时有效的每个日期比较，"
+                "含继承来的数值。依据：参数目录中 ci_band 的定义（分段首尾相接）；上限顺序颠倒时各段范围无定义，"
+                "估算器（docs/estimate.md）无法计算。",
+      example="breakdown: {ci_band: band1}\namount: 100000\n"
+              "# …\nbreakdown: {ci_band: band2}\namount: 50000   # 第一段上限高于第二段")
+def r25_band_order(rep: Reporter) -> Diags:
+    # band.upto is neutral (higher_is): checked as "earlier not above later".
+    yield from _ordering(rep, BAND_DIMENSION, None, {"neutral": "error"})

@@ -288,7 +288,8 @@ def _index(ctx: _Context, own: dict[str, list[tuple[str, Breakdown]]]) -> dict[s
         "areas": [{"id": k, "label": v.to_plain()} for k, v in cat.areas],
         "regions": regions,
         "parameters": parameters,
-        "schemas": {s: ctx.file(f"schemas/{s}.schema.json") for s in apischema.SHAPES},
+        "schemas": {s: ctx.file(f"schemas/{s}.schema.json")
+                    for s in (*apischema.SHAPES, *apischema.OUTPUT_SHAPES)},
     }
 
 

@@ -23,6 +23,8 @@ API_VERSION = "v1"
 SCHEMA_VERSION = "1.0.0"
 DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
 SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
+#: Shapes of outputs computed on request (not files of the API), published with its schemas.
+OUTPUT_SHAPES = ("estimate",)
 
 CODE = yaml_defs.CODE_STRING
 PARAMETER_ID = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"}
@@ -287,4 +289,79 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
             "sources", base_url, "policykit API source registry (sources.json)",
             "Every source document, by id.",
             ["sources"], {"sources": _ref("sources_by_id")}),
+        "estimate": estimate_schema(base_url),
+    }
+
+
+def estimate_schema(base_url: str = DEFAULT_BASE_URL) -> Json:
+    """The output of `policykit.estimate(...).to_plain()` and `policykit estimate
+    --format json` (docs/estimate.md). Amounts in yuan, rounded outward to the fen;
+    every amount is an interval (min = max when exact)."""
+    money = _obj(["min", "max", "exact"], {
+        "min": {"type": "number", "minimum": 0}, "max": {"type": "number", "minimum": 0},
+        "exact": {"type": "boolean", "description": "min = max: no unknown affects it"}})
+    amounts = {
+        "out_of_scope_amt": "政策范围外费用 (全自费, 乙类先行自付, 超限价): the patient's",
+        "act_pay_dedc": "起付线 taken from the in-scope cost",
+        "hifp_pay": "统筹基金支付",
+        "hifmi_pay": "大病保险支付",
+        "maf_pay": "医疗救助支付",
+        "psn_part_amt": "个人负担",
+    }
+    nullable_text = _nullable(TEXT)
+    rule = _obj(["parameter", "breakdown", "role_zh", "value", "value_zh", "state"], {
+        "parameter": PARAMETER_ID,
+        "breakdown": {"type": "object", "additionalProperties": {"type": "string"}},
+        "role_zh": TEXT,
+        "value": _obj(["min", "max"], {
+            "min": {"type": "number", "minimum": 0},
+            "max": {**_nullable({"type": "number", "minimum": 0}),
+                    "description": "null: no upper limit known"}}),
+        "value_zh": TEXT,
+        "state": {"enum": ["exact", "range", "floor", "ceiling", "bounded", "unknown",
+                           "missing"],
+                  "description": "missing: nothing in force on the whole inheritance chain"},
+        "origin": CODE, "origin_name": TEXT, "status": TEXT, "status_zh": TEXT,
+        "bound": {"enum": ["exact", "min", "max"]}, "source": TEXT,
+        "source_title": nullable_text, "quote": TEXT,
+        "obtained": {"enum": ["stated", "inferred", "derived"]},
+        "confidence": _nullable({"enum": ["high", "medium", "low"]}),
+        "checked_on": _nullable(DAY),
+        "floors": {"type": "array", "items": _obj(["origin", "bound", "source", "quote"], {
+            "origin": CODE, "bound": {"enum": ["exact", "min", "max"]}, "source": TEXT,
+            "quote": TEXT})},
+    })
+    step = _obj(["step", "field", "title_zh", "note_zh", "amount", "rules"], {
+        "step": {"enum": ["out_of_scope", "deductible", "fund", "critical_illness",
+                          "assistance", "patient"]},
+        "field": {"enum": list(amounts)}, "title_zh": TEXT, "note_zh": TEXT,
+        "amount": money, "rules": {"type": "array", "items": rule}})
+    inputs = _obj(["scheme", "coverage_year", "hospital_level", "person_type", "admission", "cost", "in_scope",
+                   "paid_this_year", "assistance_category", "maf_paid_this_year"], {
+        "scheme": {"enum": ["employee", "resident"]},
+        "coverage_year": {**_nullable({"type": "integer"}),
+                          "description": "when given, day is its first day"},
+        "hospital_level": _nullable(TEXT), "person_type": _nullable(TEXT),
+        "admission": {"type": "integer", "minimum": 1},
+        "cost": {"type": "number", "minimum": 0}, "in_scope": {"type": "number", "minimum": 0},
+        "paid_this_year": {"type": "number", "minimum": 0},
+        "assistance_category": _nullable(TEXT),
+        "maf_paid_this_year": {"type": "number", "minimum": 0}})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url(base_url, "estimate"),
+        "title": "policykit out-of-pocket estimate (policykit estimate --format json)",
+        "description": "One inpatient stay settled from the published rules: each amount an "
+                       "interval, each step with the rules used and their sources; "
+                       "missing_zh names every value that is not known exactly.",
+        **_obj(["region", "region_name", "day", "inputs", "exact", *amounts, "steps",
+                "missing_zh", "not_modelled_zh", "notice_zh"], {
+            "region": CODE, "region_name": TEXT, "day": DAY, "inputs": inputs,
+            "exact": {"type": "boolean"},
+            **{k: {**money, "description": v} for k, v in amounts.items()},
+            "steps": {"type": "array", "items": step},
+            "missing_zh": {"type": "array", "items": TEXT},
+            "not_modelled_zh": {"type": "array", "items": TEXT},
+            "notice_zh": TEXT,
+        }),
     }

@@ -15,6 +15,7 @@ from policykit.publish.site.changes import feed_text, write_changes_pages
 from policykit.publish.site.compare import write_compare_pages
 from policykit.publish.site.context import SiteContext
 from policykit.publish.site.diseases import write_disease_pages
+from policykit.publish.site.estimate import write_estimate_page
 from policykit.publish.site.home import write_handwritten_pages, write_home, write_rules_page
 from policykit.publish.site.interface import NavItem, SiteContent, SiteInput, WrittenFiles
 from policykit.publish.site.markup import esc, region_page
@@ -31,6 +32,7 @@ def generate(ps: PolicySet, inp: SiteInput, docs_dir: Path | None = None) -> Sit
     write_regions_index(ctx, provinces)
     write_compare_pages(ctx)
     write_disease_pages(ctx)
+    write_estimate_page(ctx)
     write_changes_pages(ctx)
     write_home(ctx, provinces)
     write_handwritten_pages(ctx)
@@ -53,6 +55,7 @@ def nav(ctx: SiteContext, provinces: list[str]) -> tuple[NavItem, ...]:
         NavItem("比较", "compare/index.md"),
         NavItem("病种", "diseases/index.md"),
         NavItem("变更", "changes/index.md"),
+        NavItem("报销估算", "estimate/index.md"),
         NavItem("下载与接口", None, (NavItem("数据下载", "downloads.md"),
                                 NavItem("JSON 接口", "api.md"))),
         NavItem("说明", None, about),

@@ -81,6 +81,7 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     meta.append(checked)
     api = file_url(page, f"api/v1/regions/{code}.json")
     meta.append(f'<a href="{api}">JSON 数据</a>')
+    meta.append(f'<a href="{page_url(page, "estimate/index.md")}?region={esc(code)}">报销估算</a>')
     out.append(f'<p class="pk-meta">{" · ".join(meta)}</p>')
     out.append("")
     if r.note:
