@@ -496,6 +496,12 @@ def render_json(changes: list[Change], sides: Sides) -> str:
 RENDERERS: dict[str, Callable[[list[Change], Sides], str]] = {
     "text": render_text, "markdown": render_markdown, "json": render_json,
 }
+# What each renderer is, for the CLI's --help (Chinese / English).
+RENDERER_HELP = {
+    "json": "完整的 JSON 变化列表 / the full change list as JSON",
+    "markdown": "合并请求摘要 / a pull-request summary",
+    "text": "终端文字 / text for the terminal",
+}
 
 
 # -- a side that does not load ----------------------------------------------------------------------
