@@ -25,15 +25,9 @@ from policykit.cli.common import (
 )
 from policykit.diagnostics import format_text
 from policykit.diff.compare import diff, diff_at
-from policykit.diff.render import (
-    RENDERER_HELP,
-    RENDERERS,
-    SideInfo,
-    Sides,
-    render_markdown,
-    render_problems,
-)
+from policykit.diff.render import RENDERER_HELP, RENDERERS, render_markdown, render_problems
 from policykit.diff.sides import Loaded, open_side
+from policykit.diff.view import SideInfo, Sides
 
 
 def add_parser(sub: Any) -> None:
