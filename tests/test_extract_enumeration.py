@@ -106,3 +106,29 @@ def test_heldout_baseline_without_enumerations(cat: Catalogue) -> None:
                               "false": 0}
 
 
+
+
+# -- --write says what it skipped ---------------------------------------------------------
+def test_write_reports_every_skipped_draft_and_why(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import run_extract_cli
+
+    root = tmp_path / "policies"
+    shutil.copytree(REPO / "policies", root)
+    notice = tmp_path / "notice.txt"
+    notice.write_text("城乡居民医保人均财政补助和个人缴费标准分别不低于910元和850元。\n"
+                      "城乡居民医保人均财政补助不低于910元。\n", encoding="utf-8")
+    args = (str(notice), "--region", "441800", "--write", "--root", str(root),
+            "--source-id", "draft-notice")
+    first = run_extract_cli(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "追加 2 条草稿" in first.stderr and "跳过 1 条" in first.stderr
+    assert "未写入 第 2 行 910元（resident.fiscal_subsidy）：与本文件中前面的一条草稿相同" \
+        in first.stderr
+    assert "same as an earlier draft of this document" in first.stderr
+    again = run_extract_cli(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "追加 0 条草稿" in again.stderr and "跳过 3 条" in again.stderr
+    assert again.stderr.count("地区文件中该规则已有摘录相同的条目") == 2
+    assert "not written: line 1 850元 (resident.individual_contribution)" in again.stderr

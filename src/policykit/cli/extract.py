@@ -135,11 +135,18 @@ def run(args: argparse.Namespace) -> int:
     if n_rules == 0:
         _say("没有发现可以提议为规则的数字", "no figure could be proposed as a rule")
     if region_file is not None:
-        from policykit.extract.write import append_drafts
+        from policykit.extract.write import append_drafts_report
 
-        added = append_drafts(region_file, [p for p in ex.proposals if p.is_rule], source_id)
-        _say(f"已向 {region_file} 追加 {added} 条草稿（status: draft），请逐条核对",
-             f"appended {added} draft entries to {region_file}; review each one")
+        done = append_drafts_report(region_file, [p for p in ex.proposals if p.is_rule],
+                                    source_id)
+        for s in done.skipped:
+            p = s.proposal
+            _say(f"未写入 第 {p.line} 行 {p.figure}（{p.parameter}）：{s.zh}",
+                 f"not written: line {p.line} {p.figure} ({p.parameter}): {s.en}")
+        skipped_zh = f"，跳过 {len(done.skipped)} 条（原因见上）" if done.skipped else ""
+        skipped_en = f", skipped {len(done.skipped)} (reasons above)" if done.skipped else ""
+        _say(f"已向 {region_file} 追加 {done.added} 条草稿（status: draft）{skipped_zh}，请逐条核对",
+             f"appended {done.added} draft entries to {region_file}{skipped_en}; review each one")
     return EXIT_OK
 
 
