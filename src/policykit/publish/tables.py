@@ -6,6 +6,7 @@
                                          the parameter changes somewhere (or per year when
                                          there are too many), cell = the value in force
     downloads/policykit.xlsx             说明 (README) sheet + one sheet per policy area
+    downloads/values.parquet             values.csv as typed Parquet (`publish.parquet`)
     downloads/datapackage.json           Frictionless Data Package: every CSV's columns typed
 
 Every text cell that a spreadsheet could read as a formula (starting with = + - @,
@@ -44,6 +45,7 @@ from policykit.publish.api.export import (
 )
 from policykit.publish.api.export import parameter_path
 from policykit.publish.datapackage import datapackage
+from policykit.publish.parquet import LongParquet, decimal_scale
 from policykit.util.jsonio import json_bytes, write_bytes
 
 #: Above this many change dates a wide table gets one column per year instead.
@@ -510,9 +512,10 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
     sheets = _AreaSheets(wb, plan)
     try:
         (root / "comparable").mkdir(parents=True, exist_ok=True)
-        n = 1
+        n = 2  # values.csv, values.parquet
         described: list[tuple[str, str, list[str]]] = []
-        with open(root / "values.csv", "wb") as values:
+        with open(root / "values.csv", "wb") as values, \
+                LongParquet(root / "values.parquet", LONG_IDS, decimal_scale(ps)) as parquet:
             values.write(csv_bytes(pd.DataFrame([], columns=LONG_IDS)))
             make_row = _RowMaker(ps)
             for pid, p in cat.parameters.items():
@@ -520,6 +523,7 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
                         for e in ps.rules[key]]
                 frame = pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
                 values.write(csv_rows_bytes(frame))
+                parquet.write(rows)
                 if p.area in sheets.targets:
                     sheets.append(p.area, rows)
                 if p.comparable:
