@@ -271,6 +271,10 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
     for shape, schema in apischema.schemas(base_url).items():
         if wanted(path := f"schemas/{shape}.schema.json"):
             yield path, schema
+    if wanted("openapi.json"):
+        from policykit.publish.api.openapi import openapi
+
+        yield "openapi.json", openapi(base_url)
     for name, text in schemadefs.render().items():
         if wanted(path := f"schemas/yaml/{name}"):
             yield path, text
