@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ import policykit
 from conftest import POLICIES, REPO, CliResult, run_cli
 from policykit.client import ApiError, load_api
 from policykit.loader import schemadefs
-from policykit.model.entities import entry_to_plain, value_to_plain
+from policykit.model.entities import value_to_plain
 from policykit.publish.api import schema as apischema
 from policykit.publish.api.export import (
     api_documents,
+    api_entry,
     change_to_plain,
     data_commit,
     document_bytes,
@@ -80,7 +82,9 @@ def api(out: Path) -> Path:
 
 
 def api_json_files(api: Path) -> list[Path]:
-    return [p for p in sorted(api.rglob("*.json")) if not p.relative_to(api).parts[0] == "schemas"]
+    """The data documents: not the descriptions (schemas/, openapi.json)."""
+    return [p for p in sorted(api.rglob("*.json"))
+            if p.relative_to(api).parts[0] not in ("schemas", "openapi.json")]
 
 
 def load_json(p: Path) -> Any:
@@ -120,8 +124,8 @@ def test_schemas_reject_drift(api: Path) -> None:
     assert validator.is_valid(doc)
     assert not validator.is_valid({**doc, "extra": 1})
     bad = json.loads(json.dumps(doc))
-    entry = next(e for r in bad["rules"] for e in r["history"] if "ratio" in e)
-    entry["ratio"] = 90
+    entry = next(e for r in bad["rules"] for e in r["history"] if "ratio" in e["value"])
+    entry["value"]["ratio"] = 90
     assert not validator.is_valid(bad)
 
 
@@ -166,8 +170,9 @@ def test_round_trip_notices_a_changed_value(ps: policykit.PolicySet, api: Path,
     shutil.copytree(api, copy)
     path = copy / "regions" / "441800.json"
     doc = load_json(path)
-    entry = next(e for r in doc["rules"] for e in r["history"] if "ratio" in e)
-    entry["ratio"] = 0.61 if entry["ratio"] != 0.61 else 0.62
+    entry = next(e for r in doc["rules"] for e in r["history"] if "ratio" in e["value"])
+    value = entry["value"]
+    value["ratio"] = 0.61 if value["ratio"] != 0.61 else 0.62
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert load_api(copy) != ps
 
@@ -195,7 +200,7 @@ def test_region_file_gives_full_history_and_rules_in_force(ps: policykit.PolicyS
         doc = load_json(api / "regions" / f"{code}.json")
         own = {(r["parameter"], tuple(sorted(r["breakdown"].items()))): r["history"]
                for r in doc["rules"]}
-        assert own == {(p, bk): [entry_to_plain(e) for e in es]
+        assert own == {(p, bk): [api_entry(e) for e in es]
                        for (c, p, bk), es in ps.rules.items() if c == code}
         expected = ps.in_force(code, AS_OF)
         got = {(r["parameter"], tuple(sorted(r["breakdown"].items()))): r
@@ -204,7 +209,7 @@ def test_region_file_gives_full_history_and_rules_in_force(ps: policykit.PolicyS
         for key, r in expected.items():
             assert got[key]["origin"] == r.origin
             assert got[key]["inherited"] == (r.origin != code)
-            assert got[key]["entry"] == entry_to_plain(r.entry)
+            assert got[key]["entry"] == api_entry(r.entry)
             assert [f["origin"] for f in got[key]["floors"]] == [f.origin for f in r.floors]
             assert r.entry.source in doc["sources"]
         assert doc["chain"] == list(ps.chain(code))
@@ -215,7 +220,7 @@ def test_inherited_value_names_its_origin(api: Path) -> None:
     doc = load_json(api / "regions" / "441800.json")
     row = next(r for r in doc["in_force"] if r["parameter"] == "maternity.contribution.rate")
     assert row["origin"] == "440000" and row["inherited"] is True
-    assert row["entry"]["ratio"] == 0.01
+    assert row["entry"]["value"] == {"ratio": 0.01}
     assert row["value_zh"] == "1%"
 
 
@@ -227,7 +232,7 @@ def test_parameter_file_gives_value_in_force_per_region(ps: policykit.PolicySet,
         for region in doc["regions"]:
             for row in region["in_force"]:
                 r = ps.value(region["code"], pid, AS_OF, **row["breakdown"])
-                assert r is not None and row["entry"] == entry_to_plain(r.entry)
+                assert r is not None and row["entry"] == api_entry(r.entry)
             for rule in region["rules"]:
                 bk = tuple(sorted(rule["breakdown"].items()))
                 entries = ps.rules[(region["code"], pid, bk)]
@@ -488,7 +493,7 @@ def test_streamed_changes_equal_the_whole_document_encoding(ps: policykit.Policy
     from policykit.publish.api.export import JsonList
     from policykit.util.jsonio import json_bytes
 
-    docs = dict(api_documents(ps, AS_OF))
+    docs = dict(api_documents(ps, AS_OF, commit=COMMIT))
     streamed = docs["changes.json"]
     assert isinstance(streamed, JsonList)
     whole = json_bytes(streamed.plain())
@@ -508,3 +513,66 @@ def test_region_file_name_is_six_ascii_digits(code: str) -> None:
     assert region_path("441800") == "regions/441800.json"
     with pytest.raises(ExportError):
         region_path(code)
+
+
+# -- one value shape, and the as-of date and commit on every document (issue 21) --------
+def _values(x: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (path, object) of a document that holds a value: a dict with `value`."""
+    if isinstance(x, dict):
+        if "value" in x and isinstance(x["value"], dict):
+            yield where, x["value"]
+        for k, v in x.items():
+            yield from _values(v, f"{where}/{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _values(v, f"{where}/{i}")
+
+
+def test_one_value_definition_across_the_api_schemas(api: Path) -> None:
+    value_keys = set(schemadefs.VALUE_KEYS)
+    for shape in apischema.SHAPES:
+        schema = load_json(api / "schemas" / f"{shape}.schema.json")
+        defs = schema["$defs"]
+        text = json.dumps(schema)
+        # no entry-like shape (one with a status and a source) carries a value key itself
+        for name, d in defs.items():
+            props = set(d.get("properties", {}))
+            if name != "value" and {"status", "source"} <= props:
+                assert not value_keys & props, (shape, name)
+        if "value" in defs:
+            assert set(defs["value"]["properties"]) == value_keys
+        for name in ("entry", "ref"):
+            if name in defs:
+                assert defs[name]["properties"]["value"] == {"$ref": "#/$defs/value"}
+        assert text.count('"ratio": {') == (1 if "value" in defs else 0), shape
+
+
+def test_in_force_floors_and_changes_share_the_value_shape(api: Path) -> None:
+    region = load_json(api / "regions" / "441800.json")
+    changes = load_json(api / "changes.json")
+    samples = [r["entry"] for r in region["in_force"]]
+    samples += [f for r in region["in_force"] for f in r["floors"]]
+    samples += [c["entry"] for c in changes["changes"][:50]]
+    assert samples and all(set(s["value"]) <= set(schemadefs.VALUE_KEYS) for s in samples)
+    assert all(len(s["value"]) == 1 and not set(s) & set(schemadefs.VALUE_KEYS)
+               for s in samples)
+    row = next(r for r in region["in_force"] if r["parameter"] == "maternity.contribution.rate")
+    assert row["entry"]["value"] == {"ratio": 0.01}
+
+
+def test_every_document_has_as_of_and_commit(api: Path) -> None:
+    paths = api_json_files(api)
+    assert {p.name for p in paths} >= {"index.json", "changes.json", "catalogue.json",
+                                       "sources.json"}
+    for path in paths:
+        doc = load_json(path)
+        assert doc["as_of"] == AS_OF and doc["commit"] == COMMIT, path
+
+
+def test_every_value_in_a_document_is_a_value(api: Path) -> None:
+    for name in ("regions/441800.json", "changes.json",
+                 "parameters/resident.inpatient.ratio.json"):
+        found = list(_values(load_json(api / name)))
+        assert found, name
+        for where, value in found:
+            assert len(value) == 1 and set(value) <= set(schemadefs.VALUE_KEYS), (name, where)

@@ -62,7 +62,7 @@ CODES: dict[str, Code] = {c.code: c for c in [
        "无法识别的 YAML 文件名 {name}：应为 region.yaml、sources.yaml 或 catalogue.yaml",
        "unrecognised YAML file name {name}: expected region.yaml, sources.yaml or catalogue.yaml"),
     _c("E_YAML_SYNTAX", "YAML 语法错误", "YAML syntax error",
-       "YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
+       "YAML 语法错误：{problem_zh}", "YAML syntax error: {problem_en}"),
     _c("E_YAML_TAB", "使用了制表符缩进", "Tab indentation",
        "第 {line} 行用制表符（Tab）缩进；YAML 只能用空格缩进",
        "line {line} is indented with a tab; YAML indentation must use spaces"),

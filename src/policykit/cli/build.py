@@ -21,13 +21,14 @@ from policykit.cli.common import (
     EXIT_OK,
     UsageError,
     add_load_args,
+    choices_help,
     day_arg,
     guard_output,
     load_root,
     policy_root,
     progress,
 )
-from policykit.cli.report import FORMATS, report
+from policykit.cli.report import FORMAT_HELP, FORMATS, report
 from policykit.model.timeline import DEFAULT_STALE_YEARS
 from policykit.publish.api.export import as_of_date, base_url_of, data_commit
 from policykit.publish.build import DEFAULT_SITE_URL, WORK_MARK, build_site
@@ -36,25 +37,37 @@ from policykit.publish.build import DEFAULT_SITE_URL, WORK_MARK, build_site
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "build", help="构建公开网站（含 JSON 接口和下载文件）/ build the public site",
-        description="Check the data, then build the comparison site (mkdocs-material, strict) "
+        description="先检查数据，再构建对比网站（mkdocs-material，严格模式），含 api/v1/ 下的 "
+                    "JSON 接口和 downloads/ 下的 CSV/XLSX；整个构建成功才替换 DIR。"
+                    "Check the data, then build the comparison site (mkdocs-material, strict) "
                     "with the JSON API under api/v1/ and CSV/XLSX under downloads/. "
                     "DIR is replaced only when the whole build succeeded.")
-    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
-    p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
+    p.add_argument("root", nargs="?", default="policies",
+                   help="政策数据文件夹（缺省 policies）/ policy folder (default: policies)")
+    p.add_argument("--out", default="site", metavar="DIR",
+                   help="输出文件夹（缺省 site）/ output folder (default: site)")
     p.add_argument("--site-url", default=None, metavar="URL",
-                   help=f"URL the site is published under (default: {DEFAULT_SITE_URL})")
+                   help=f"网站发布网址（缺省 {DEFAULT_SITE_URL}）/ URL the site is published "
+                        f"under (default: {DEFAULT_SITE_URL})")
     p.add_argument("--as-of", type=day_arg("--as-of"), default=None, metavar="DATE",
-                   help="the 'today' of the pages, YYYY-MM-DD (default: SOURCE_DATE_EPOCH as a "
-                        "UTC date, else today)")
+                   help="页面上的“今天” YYYY-MM-DD（缺省：SOURCE_DATE_EPOCH 的 UTC 日期，否则今天）"
+                        "/ the 'today' of the pages, YYYY-MM-DD (default: SOURCE_DATE_EPOCH as "
+                        "a UTC date, else today)")
     p.add_argument("--config", default="mkdocs.yml", metavar="FILE",
-                   help="mkdocs configuration (default: mkdocs.yml; site_src/ lies beside it)")
-    p.add_argument("--strict", action="store_true", help="data warnings are fatal too")
+                   help="mkdocs 配置文件（缺省 mkdocs.yml，site_src/ 在它旁边）/ mkdocs "
+                        "configuration (default: mkdocs.yml; site_src/ lies beside it)")
+    p.add_argument("--strict", action="store_true",
+                   help="数据警告也算错误 / data warnings are fatal too")
     p.add_argument("--format", choices=FORMATS, default="text",
-                   help="format of the data's diagnostics")
+                   help=choices_help("诊断信息的格式", "format of the data's diagnostics",
+                                     FORMAT_HELP))
     p.add_argument("--force", action="store_true",
-                   help="replace DIR even if it does not look like a previous build")
+                   help="即使 DIR 不像以前的构建结果也整体替换 / replace DIR even if it does "
+                        "not look like a previous build")
     p.add_argument("--work", default=None, metavar="FOLDER",
-                   help="keep the generated Markdown and data files in FOLDER between builds "
+                   help="在 FOLDER 中保留生成的 Markdown 和数据文件，下次只重写变化的文件"
+                        "（缺省：临时文件夹）/ "
+                        "keep the generated Markdown and data files in FOLDER between builds "
                         "(incremental: only files whose content changed are rewritten, and "
                         "unchanged pages of the new site keep their old mtimes); default: a "
                         "temporary folder")

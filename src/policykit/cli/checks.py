@@ -13,7 +13,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("checks", help="一致性规则目录 / list the consistency rules "
                                       "(--markdown: docs/checks.md)")
     p.add_argument("--markdown", action="store_true",
-                   help="print the generated docs/checks.md page")
+                   help="输出生成的 docs/checks.md 页面 / print the generated docs/checks.md page")
     p.set_defaults(func=run)
 
 

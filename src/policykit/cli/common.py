@@ -12,7 +12,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from policykit.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, PolicykitError
@@ -22,7 +22,7 @@ from policykit.util.progress import show_progress
 
 __all__ = [
     "EXIT_DATA", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError", "add_load_args",
-    "day_arg", "guard_output", "load_root", "policy_root", "progress", "run_command",
+    "bilingual_help", "choices_help", "day_arg", "guard_output", "load_root", "policy_root", "progress", "run_command",
 ]
 
 EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -62,13 +62,37 @@ def _jobs(text: str) -> int:
 def add_load_args(p: argparse.ArgumentParser) -> None:
     """Options of every command that loads a policy folder."""
     p.add_argument("-q", "--quiet", action="store_true",
-                   help="no progress bar (it is shown only on a terminal anyway)")
+                   help="不显示进度条（进度条本来只在终端上显示）/ no progress bar "
+                        "(it is shown only on a terminal anyway)")
     p.add_argument("--no-cache", action="store_true",
-                   help="parse every file and run every check, ignoring the content cache "
-                        "and the memo of the last check (~/.cache/policykit; "
-                        "POLICYKIT_CACHE_DIR=off turns both off)")
+                   help="重新解析每个文件、重新运行每条检查，不使用缓存（缓存在 ~/.cache/policykit；"
+                        "POLICYKIT_CACHE_DIR=off 可完全关闭）/ parse every file and run every "
+                        "check again, ignoring the cache of parsed files and of the last "
+                        "check's results (~/.cache/policykit; POLICYKIT_CACHE_DIR=off turns "
+                        "both off)")
     p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                   help="worker processes for parsing (default: one per core for many files)")
+                   help="解析时使用的进程数（缺省：文件多时每个处理器核心一个）/ worker processes "
+                        "for parsing (default: one per core for many files)")
+
+
+def choices_help(zh: str, en: str, choices: Mapping[str, str]) -> str:
+    """Help of an option with named choices: what the option is (Chinese / English),
+    then every choice with its meaning ("name 中文 / English")."""
+    listed = "; ".join(f"{name} {text}" for name, text in choices.items())
+    return f"{zh} / {en}: {listed}"
+
+
+HELP_ZH_EN = "显示本帮助并退出 / show this help message and exit"
+
+
+def bilingual_help(ap: argparse.ArgumentParser) -> None:
+    """Give `ap` and every parser under it a Chinese + English -h/--help text."""
+    for action in ap._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = HELP_ZH_EN
+        elif isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                bilingual_help(sub)
 
 
 def progress(args: argparse.Namespace) -> bool:

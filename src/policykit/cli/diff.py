@@ -14,27 +14,45 @@ import sys
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
-from policykit.cli.common import EXIT_DATA, EXIT_OK, UsageError, add_load_args, day_arg, load_root
+from policykit.cli.common import (
+    EXIT_DATA,
+    EXIT_OK,
+    UsageError,
+    add_load_args,
+    choices_help,
+    day_arg,
+    load_root,
+)
 from policykit.diagnostics import format_text
 from policykit.diff.compare import diff, diff_at
-from policykit.diff.render import RENDERERS, SideInfo, Sides, render_markdown, render_problems
+from policykit.diff.render import RENDERER_HELP, RENDERERS, render_markdown, render_problems
 from policykit.diff.sides import Loaded, open_side
+from policykit.diff.view import SideInfo, Sides
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "diff", help="比较两个版本的政策规则 / semantic diff of two revisions, folders or dates",
-        description="OLD/NEW: git revisions or policy folders (a folder when it exists). "
+        description="OLD/NEW：git 版本或政策数据文件夹（文件夹存在时按文件夹）。"
+                    "用 --at 日期1 --at 日期2：比较 ROOT 中两个日期有效的规则。"
+                    "OLD/NEW: git revisions or policy folders (a folder when it exists). "
                     "With --at DATE1 --at DATE2: the rules in force on two dates in ROOT "
                     "(a folder or a revision; default policies).")
-    p.add_argument("sides", nargs="*", metavar="OLD NEW | ROOT")
+    p.add_argument("sides", nargs="*", metavar="OLD NEW | ROOT",
+                   help="两个版本或文件夹；用 --at 时最多一个 ROOT / two revisions or folders; "
+                        "with --at, at most one ROOT")
     p.add_argument("--root", default="policies",
-                   help="policy folder inside a git revision (default: policies)")
+                   help="git 版本中的政策数据文件夹（缺省 policies）/ policy folder inside a "
+                        "git revision (default: policies)")
     p.add_argument("--at", type=day_arg("--at"), action="append", default=[], metavar="DATE",
-                   help="compare the rules in force on two dates (give --at twice)")
-    p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+                   help="比较两个日期有效的规则（给两次 --at）/ compare the rules in force on "
+                        "two dates (give --at twice)")
+    p.add_argument("--format", choices=sorted(RENDERERS), default="text",
+                   help=choices_help("输出格式（缺省 text）", "output format (default: text)",
+                                     RENDERER_HELP))
     p.add_argument("--limit", type=int, default=1000,
-                   help="markdown: list at most this many changes (default 1000)")
+                   help="markdown：最多列出的变化条数（缺省 1000）/ markdown: list at most "
+                        "this many changes (default 1000)")
     add_load_args(p)
     p.set_defaults(func=run)
 

@@ -17,13 +17,14 @@ from policykit.cli.common import (
     EXIT_DATA,
     EXIT_OK,
     add_load_args,
+    choices_help,
     day_arg,
     guard_output,
     load_root,
     policy_root,
     progress,
 )
-from policykit.cli.report import FORMATS, report
+from policykit.cli.report import FORMAT_HELP, FORMATS, report
 from policykit.publish.api.export import (
     API_DIR,
     DOWNLOADS_DIR,
@@ -38,20 +39,30 @@ from policykit.publish.run import export_folder
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "export", help="导出 JSON 接口与 CSV/XLSX 表格 / write the static JSON API and tables",
-        description="Write DIR/api/v1/ (JSON API with schemas) and DIR/downloads/ (CSV, XLSX). "
+        description="写出 DIR/api/v1/（JSON 接口及其结构定义）和 DIR/downloads/（CSV、XLSX）；"
+                    "数据和日期相同，文件逐字节相同。"
+                    "Write DIR/api/v1/ (JSON API with schemas) and DIR/downloads/ (CSV, XLSX). "
                     "Same data and as-of date give byte-identical files.")
-    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced whole)")
+    p.add_argument("root", nargs="?", default="policies",
+                   help="政策数据文件夹（缺省 policies）/ policy folder (default: policies)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="输出文件夹（整体替换）/ output folder (replaced whole)")
     p.add_argument("--as-of", type=day_arg("--as-of"), default=None, metavar="DATE",
-                   help="date for the rules in force, YYYY-MM-DD (default: SOURCE_DATE_EPOCH "
+                   help="有效规则的日期 YYYY-MM-DD（缺省：SOURCE_DATE_EPOCH 的 UTC 日期，否则今天）"
+                        "/ date for the rules in force, YYYY-MM-DD (default: SOURCE_DATE_EPOCH "
                         "as a UTC date, else today)")
     p.add_argument("--base-url", default=None, metavar="URL",
-                   help=f"site URL the output is published under (default: {DEFAULT_BASE_URL})")
-    p.add_argument("--no-tables", action="store_true", help="only the JSON API")
+                   help=f"发布网址（缺省 {DEFAULT_BASE_URL}）/ site URL the output is published "
+                        f"under (default: {DEFAULT_BASE_URL})")
+    p.add_argument("--no-tables", action="store_true",
+                   help="只导出 JSON 接口，不写表格 / only the JSON API")
     p.add_argument("--force", action="store_true",
-                   help="replace DIR even if it does not look like a previous export")
+                   help="即使 DIR 不像以前的导出结果也整体替换 / replace DIR even if it does "
+                        "not look like a previous export")
     p.add_argument("--format", choices=FORMATS, default="text",
-                   help="format of the data's diagnostics, if it has errors")
+                   help=choices_help("数据有错误时诊断信息的格式",
+                                     "format of the data's diagnostics, if it has errors",
+                                     FORMAT_HELP))
     add_load_args(p)
     p.set_defaults(func=run)
 

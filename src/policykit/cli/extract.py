@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from policykit.cli.common import EXIT_OK, EXIT_USAGE, run_command
+from policykit.cli.common import EXIT_OK, EXIT_USAGE, choices_help, run_command
 from policykit.extract.errors import ExtractError, fail
 from policykit.extract.write import default_source_id
 from policykit.model.entities import CODE_RE
@@ -37,7 +37,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--region", metavar="CODE", help="地区代码（6 位），--write 时必填 / region code")
     p.add_argument("--source-id", metavar="ID",
                    help="来源 id；缺省时按文件名在 sources.yaml 的 seed 中查找 / source id")
-    p.add_argument("--format", choices=["yaml", "json", "table"], default="yaml")
+    p.add_argument("--format", choices=["yaml", "json", "table"], default="yaml",
+                   help=choices_help("输出格式（缺省 yaml）", "output format (default: yaml)",
+                                     {"yaml": "可贴入 region.yaml 的草稿 / drafts to paste into "
+                                              "region.yaml",
+                                      "json": "一个 JSON 文档 / one JSON document",
+                                      "table": "核对用表格 / a table to review"}))
     p.add_argument("--all", action="store_true",
                    help="表格中也列出统计、目标等非规则数字 / table: show every figure")
     p.add_argument("--root", default=None,
@@ -48,7 +53,11 @@ def add_parser(sub: Any) -> None:
                    help="把草稿追加到该地区的 region.yaml / append the drafts to the region file")
     p.add_argument("--encoding", help="文件编码，如 gb18030（缺省自动识别）/ force an encoding")
     p.add_argument("--kind", choices=["text", "markdown", "html"],
-                   help="文件类型（缺省按扩展名和内容判断）/ document kind")
+                   help=choices_help("文件类型（缺省按扩展名和内容判断）",
+                                     "document kind (default: by extension and content)",
+                                     {"text": "纯文本 / plain text",
+                                      "markdown": "Markdown 文本 / Markdown",
+                                      "html": "网页 / HTML"}))
     p.add_argument("--max-bytes", type=int, default=None, metavar="N",
                    help="文件大小上限（缺省 8 MB）/ size limit in bytes")
     p.set_defaults(func=run)
@@ -126,11 +135,18 @@ def run(args: argparse.Namespace) -> int:
     if n_rules == 0:
         _say("没有发现可以提议为规则的数字", "no figure could be proposed as a rule")
     if region_file is not None:
-        from policykit.extract.write import append_drafts
+        from policykit.extract.write import append_drafts_report
 
-        added = append_drafts(region_file, [p for p in ex.proposals if p.is_rule], source_id)
-        _say(f"已向 {region_file} 追加 {added} 条草稿（status: draft），请逐条核对",
-             f"appended {added} draft entries to {region_file}; review each one")
+        done = append_drafts_report(region_file, [p for p in ex.proposals if p.is_rule],
+                                    source_id)
+        for s in done.skipped:
+            p = s.proposal
+            _say(f"未写入 第 {p.line} 行 {p.figure}（{p.parameter}）：{s.zh}",
+                 f"not written: line {p.line} {p.figure} ({p.parameter}): {s.en}")
+        skipped_zh = f"，跳过 {len(done.skipped)} 条（原因见上）" if done.skipped else ""
+        skipped_en = f", skipped {len(done.skipped)} (reasons above)" if done.skipped else ""
+        _say(f"已向 {region_file} 追加 {done.added} 条草稿（status: draft）{skipped_zh}，请逐条核对",
+             f"appended {done.added} draft entries to {region_file}{skipped_en}; review each one")
     return EXIT_OK
 
 

@@ -28,12 +28,14 @@ from policykit.cli.common import (
     EXIT_USAGE,
     UsageError,
     add_load_args,
+    bilingual_help,
+    choices_help,
     load_root,
     policy_root,
     progress,
     run_command,
 )
-from policykit.cli.report import FORMATS, report
+from policykit.cli.report import FORMAT_HELP, FORMATS, report
 
 # Importable from here as before (tests and scripts use cli.main.UsageError).
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "UsageError", "main", "parser"]
@@ -69,11 +71,16 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def _add_check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("root", nargs="?", default="policies", help="policy folder (default: policies)")
-    p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--strict", action="store_true", help="warnings are fatal too")
+    p.add_argument("root", nargs="?", default="policies",
+                   help="政策数据文件夹（缺省 policies）/ policy folder (default: policies)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help=choices_help("诊断信息的格式（缺省 text）",
+                                     "format of the diagnostics (default: text)", FORMAT_HELP))
+    p.add_argument("--strict", action="store_true",
+                   help="警告也算错误（退出码 1）/ warnings are fatal too")
     p.add_argument("--exact", action="store_true",
-                   help="use only the reference parser and validator (slower; same results)")
+                   help="只用参考解析器和校验器（较慢，结果相同）/ use only the reference "
+                        "parser and validator (slower; same results)")
     add_load_args(p)
 
 
@@ -89,22 +96,25 @@ COMMAND_MODULES: tuple[CommandModule, ...] = (
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="policykit",
-        description="医保政策数据工具 policykit: validate, check, diff, export and publish "
-                    "China's medical-insurance rules.",
+        description="医保政策数据工具：校验、检查、比较、导出和发布医保规则。policykit: validate, "
+                    "check, diff, export and publish China's medical-insurance rules.",
     )
-    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                            help="要运行的命令 / the command to run")
     p = sub.add_parser("validate", help="解析并按结构定义校验 / parse and schema-validate")
     _add_check_args(p)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("check", help="校验并运行一致性规则 / validate and run consistency rules")
     _add_check_args(p)
     p.add_argument("--sources", metavar="DIR", default=None,
-                   help="also check every quote against the archived source texts in DIR (S1)")
+                   help="同时把每条原文摘录与 DIR 中存档的原文核对（S1）/ also check every "
+                        "quote against the archived source texts in DIR (S1)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("codes", help="诊断代码文档 / print the diagnostic-code catalogue (Markdown)")
     p.set_defaults(func=cmd_codes)
     for module in COMMAND_MODULES:
         module.add_parser(sub)
+    bilingual_help(ap)
     return ap
 
 

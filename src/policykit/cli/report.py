@@ -50,6 +50,12 @@ REPORTERS: dict[str, Callable[[list[Diagnostic], bool, int], None]] = {
     "text": _text, "json": _json, "github": _github,
 }
 FORMATS = tuple(REPORTERS)
+# What each format is, for --help (cli.common.choices_help).
+FORMAT_HELP = {
+    "text": "逐条文字，末尾统计 / one line per finding and a count",
+    "json": "一个 JSON 文档 / one JSON document",
+    "github": "GitHub Actions 注释 / GitHub workflow annotations",
+}
 
 
 def report(diags: list[Diagnostic], fmt: str, strict: bool, files: int) -> int:

@@ -11,6 +11,7 @@ from policykit.cli.common import (
     EXIT_OK,
     UsageError,
     add_load_args,
+    choices_help,
     day_arg,
     load_root,
     policy_root,
@@ -32,12 +33,17 @@ from policykit.publish.api.export import confirmation_to_plain
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("show", help="某地区某日有效的规则 / rules in force for a region")
-    p.add_argument("code", help="6-digit region code, e.g. 441800")
-    p.add_argument("root", nargs="?", default="policies")
+    p.add_argument("code", help="6 位地区代码，如 441800 / 6-digit region code, e.g. 441800")
+    p.add_argument("root", nargs="?", default="policies",
+                   help="政策数据文件夹（缺省 policies）/ policy folder (default: policies)")
     p.add_argument("--at", type=day_arg("--at"), default=None, metavar="DATE",
-                   help="date YYYY-MM-DD (default: today)")
+                   help="日期 YYYY-MM-DD（缺省：今天）/ date YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=["text", "json"], default="text",
-                   help="also the format of the data's diagnostics, if it has errors")
+                   help=choices_help("输出格式，数据有错误时也是诊断信息的格式",
+                                     "output format, also of the data's diagnostics if it "
+                                     "has errors",
+                                     {"text": "中文文字 / Chinese text",
+                                      "json": "一个 JSON 文档 / one JSON document"}))
     add_load_args(p)
     p.set_defaults(func=run)
 

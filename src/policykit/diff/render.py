@@ -23,7 +23,19 @@ from policykit.diff.compare import (
     dimension_plain,
     label_plain,
 )
-from policykit.model.display import LEVEL_ZH, OBTAINED_ZH, STATUS_ZH, rule_label_zh, value_zh
+from policykit.diff.view import (
+    Inherited,
+    SideInfo,
+    Sides,
+    group_inherited,
+    inherited_summary,
+    regions_en,
+    regions_zh,
+    since,
+    superseded,
+    supersedes,
+)
+from policykit.model.display import LEVEL_ZH, OBTAINED_ZH, STATUS_ZH, value_zh
 from policykit.model.entities import (
     Dimension,
     Entry,
@@ -64,42 +76,6 @@ FIELD_ZH = {
     "url": "链接", "seed": "存档文件", "official": "官方来源",
 }
 CATALOGUE_SCOPES = ("parameter", "dimension", "area", "scheme")
-
-
-@dataclass(frozen=True, slots=True)
-class SideInfo:
-    """What one side of a diff is: a revision, a folder, or a date of one tree."""
-
-    label: str
-    kind: str  # revision | folder | date
-    commit: str | None = None
-    path: str | None = None
-    date: str | None = None
-
-    def text(self) -> str:
-        where = f"{self.label} ({self.commit[:12]})" if self.commit else self.label
-        return f"{self.date} @ {where}" if self.date else where
-
-    def to_plain(self) -> dict[str, Any]:
-        return {"label": self.label, "kind": self.kind, "commit": self.commit,
-                "path": self.path, "date": self.date}
-
-
-@dataclass(frozen=True)
-class Sides:
-    old: PolicySet
-    new: PolicySet
-    old_info: SideInfo
-    new_info: SideInfo
-
-    def region_name(self, code: str) -> str:
-        r = self.new.regions.get(code) or self.old.regions.get(code)
-        return f"{r.name.zh}（{code}）" if r is not None else code
-
-    def rule_label(self, c: Change) -> str:
-        cat = (self.new.catalogue if c.parameter in self.new.catalogue.parameters
-               else self.old.catalogue)
-        return rule_label_zh(c.parameter, c.breakdown, cat)
 
 
 # -- plain values as short text ---------------------------------------------------------------
@@ -177,20 +153,33 @@ def _pick(changed: bool, old: str, new: str) -> str:
     return f"{old} → {new}" if changed and old != new else new
 
 
-def rule_line(c: Change, sides: Sides) -> str:
-    """One rule change as a line: "<label>: 60% → 65%，自 2022-01-01 起，有效（来源: …）"."""
+def action_zh(c: Change, sides: Sides) -> str:
+    """新增 / 删除 / 修改 / 改名; "更新" for a new dated value replacing an earlier one."""
+    return "更新" if superseded(c, sides.new) is not None else ACTION_ZH[c.action]
+
+
+def rule_line(c: Change, sides: Sides, reach: str = "") -> str:
+    """One rule change as a line: "<label>: 60% → 65%，自 2022-01-01 起，有效（来源: …）";
+    `reach` ("影响 11 个地区") follows the value."""
     label = sides.rule_label(c)
+    tail = f"，{reach}" if reach else ""
     if c.action != "changed":
         e = c.new if c.action == "added" else c.old
         ps = sides.new if c.action == "added" else sides.old
         origin = c.new_origin if c.action == "added" else c.old_origin
         t = entry_text(e, ps, origin, c.key)
-        return f"{label}: {t.value}，{t.period}，{t.status}（来源: {t.source}）"
+        prev = superseded(c, sides.new)
+        if prev is not None:
+            p = entry_text(prev, sides.new, None, c.key)
+            return (f"{label}: {p.value} → {t.value}{tail}，{since(e)}，{t.status}"
+                    f"（来源: {t.source}）")
+        return f"{label}: {t.value}{tail}，{t.period}，{t.status}（来源: {t.source}）"
     a = entry_text(c.old, sides.old, c.old_origin, c.key)
     b = entry_text(c.new, sides.new, c.new_origin, c.key)
     names = set(c.field_names)
-    value = _pick(bool(names & {"value", "bound", "origin"}), a.value, b.value)
-    period = _pick(bool(names & _PERIOD), a.period, b.period)
+    value = _pick(bool(names & {"value", "bound", "origin"}), a.value, b.value) + tail
+    period = (since(c.new) if supersedes(c.old, c.new)
+              else _pick(bool(names & _PERIOD), a.period, b.period))
     status = _pick("status" in names, a.status, b.status)
     source = _pick(bool(names & {"source", "quote", "obtained", "derivation"}), a.source,
                    b.source)
@@ -290,12 +279,38 @@ def _by_region(changes: list[Change]) -> dict[str, list[Change]]:
     return dict(sorted(out.items()))
 
 
+def _sections(changes: list[Change]) -> tuple[dict[str, list[Change]],
+                                               dict[str, list[Inherited]], list[Inherited]]:
+    groups, rest = group_inherited(changes)
+    by_origin: dict[str, list[Inherited]] = {}
+    for g in groups:
+        by_origin.setdefault(g.origin, []).append(g)
+    by_region = _by_region(rest)
+    for code in by_origin:
+        by_region.setdefault(code, [])
+    return dict(sorted(by_region.items())), by_origin, groups
+
+
+def _origin_short(code: str, sides: Sides) -> str:
+    r = sides.new.regions.get(code) or sides.old.regions.get(code)
+    return r.name.zh if r is not None else code
+
+
 def render_text(changes: list[Change], sides: Sides) -> str:
     zh, en = summary(changes)
     lines = [f"policykit diff: {sides.old_info.text()} → {sides.new_info.text()}",
              f"{zh} ({en})"]
-    for code, group in _by_region(changes).items():
+    by_region, by_origin, groups = _sections(changes)
+    note = inherited_summary(groups)
+    if note:
+        lines.append(f"{note[0]} ({note[1]})")
+    for code, group in by_region.items():
         lines += ["", sides.region_name(code)]
+        for g in by_origin.get(code, []):
+            c = g.change
+            line = rule_line(c, sides, regions_zh(len(g.regions)))
+            lines.append(f"  {action_zh(c, sides)} {_origin_short(code, sides)} · {line}")
+            lines.append(f"      {where(c)}")
         for c in group:
             if c.scope == "region":
                 if c.action == "changed":
@@ -304,7 +319,7 @@ def render_text(changes: list[Change], sides: Sides) -> str:
                     body = region_summary(c.new if c.action == "added" else c.old, sides)
                 lines.append(f"  {ACTION_ZH[c.action]}地区 {body}")
             else:
-                lines.append(f"  {ACTION_ZH[c.action]} {rule_line(c, sides)}")
+                lines.append(f"  {action_zh(c, sides)} {rule_line(c, sides)}")
             lines.append(f"      {where(c)}")
     for title, scopes in (("参数目录 (catalogue)", CATALOGUE_SCOPES), ("来源登记 (sources)", ("source",))):
         group = [c for c in changes if c.scope in scopes]
@@ -359,12 +374,21 @@ def _md_source(t: EntryText) -> str:
     return md_link(title, t.source_url) + (md_text("「" + rest) if rest else "")
 
 
-def _md_rule_row(c: Change, sides: Sides) -> str:
-    label = md_text(sides.rule_label(c))
+def _md_rule_row(c: Change, sides: Sides, origin: str = "", reach: str = "") -> str:
+    """One table row; `origin` (Markdown) names the region an inherited change comes
+    from, `reach` how many regions it affects."""
+    label = (f"{origin} · " if origin else "") + md_text(sides.rule_label(c))
+    if reach:
+        label += f"<br>**{md_text(reach)}**"
     a = entry_text(c.old, sides.old, c.old_origin, c.key) if c.old is not None else None
     b = entry_text(c.new, sides.new, c.new_origin, c.key) if c.new is not None else None
     names = set(c.field_names)
     what = ACTION_ZH[c.action]
+    prev = superseded(c, sides.new)
+    if prev is not None and isinstance(c.new, Entry):
+        a = entry_text(prev, sides.new, None, c.key)
+        names = {"value", "bound"}
+        what = md_text(f"更新（{since(c.new)}）")
     if c.action == "changed":
         what += "（" + "、".join(ASPECT_ZH[x] for x in c.aspects) + "）" if c.aspects else ""
     before = _md_side(a, names) if a is not None else "—"
@@ -393,37 +417,81 @@ def _md_item_row(c: Change) -> str:
     return f"| {ACTION_ZH[c.action]} | {title} | {detail} | {_md_where_both(c)} |"
 
 
+MD_MAX_CHARS = 65_536  # GitHub's limit for a comment or a job summary
+_MD_MARGIN = 512  # room for the closing note
+
+
 def render_markdown(changes: list[Change], sides: Sides, limit: int = 1000) -> str:
-    """A pull-request summary: counts, then one section per region, then the catalogue
-    and the sources. At most `limit` rows are listed (the rest are counted)."""
+    """A pull-request summary: counts, then one section per region (an inherited change
+    once, under its origin), then the catalogue and the sources. At most `limit` rows
+    are listed, and fewer when the page would pass GitHub's 65,536 characters; the rest
+    are counted, with a pointer to the full JSON."""
+    text, listed = _markdown(changes, sides, limit)
+    if len(text) <= MD_MAX_CHARS:
+        return text
+    low, high = 0, listed  # the most rows that fit: text(low) fits, text(high) does not
+    fitting = _markdown(changes, sides, 0)[0]
+    while high - low > 1:
+        mid = (low + high) // 2
+        candidate = _markdown(changes, sides, mid)[0]
+        if len(candidate) <= MD_MAX_CHARS:
+            low, fitting = mid, candidate
+        else:
+            high = mid
+    return fitting
+
+
+def _md_rows_of_region(group: list[Change], inherited: list[Inherited], sides: Sides,
+                       take: Callable[[int], bool]) -> tuple[list[str], list[str]]:
+    items: list[str] = []
+    rows: list[str] = []
+    for g in inherited:
+        if not take(len(g.regions)):
+            return items, rows
+        origin = md_text(_origin_short(g.origin, sides))
+        rows.append(_md_rule_row(g.change, sides, origin,
+                                 f"{regions_zh(len(g.regions))}（{regions_en(len(g.regions))}）"))
+    for c in group:
+        if not take(1):
+            break
+        if c.scope == "region":
+            if c.action == "changed":
+                body = "；".join(md_text(field_change_text(f)) for f in c.fields)
+            else:
+                r = c.new if c.action == "added" else c.old
+                body = md_text(region_summary(r, sides))
+            items.append(f"- **{ACTION_ZH[c.action]}地区**：{body}（{_md_where_both(c)}）")
+        else:
+            rows.append(_md_rule_row(c, sides))
+    return items, rows
+
+
+def _markdown(changes: list[Change], sides: Sides, limit: int) -> tuple[str, int]:
     zh, en = summary(changes)
     old, new = sides.old_info, sides.new_info
+    by_region, by_origin, groups = _sections(changes)
     out = ["## 医保政策变化 Policy changes", "",
            f"比较 {md_code(old.text())} → {md_code(new.text())}", "",
            f"**{md_text(zh)}**<br>{md_text(en)}"]
-    shown = 0
+    note = inherited_summary(groups)
+    if note:
+        out.append(f"{md_text(note[0])}<br>{md_text(note[1])}")
+    shown = covered = 0
 
-    def room() -> bool:
-        return shown < limit
+    def take(n: int) -> bool:
+        nonlocal shown, covered
+        if shown >= limit:
+            return False
+        shown, covered = shown + 1, covered + n
+        return True
 
-    for code, group in _by_region(changes).items():
-        if not room():
+    for code, group in by_region.items():
+        if shown >= limit:
             break
-        out += ["", f"### {md_text(sides.region_name(code))}", ""]
-        rows = []
-        for c in group:
-            if not room():
-                break
-            shown += 1
-            if c.scope == "region":
-                if c.action == "changed":
-                    body = "；".join(md_text(field_change_text(f)) for f in c.fields)
-                else:
-                    r = c.new if c.action == "added" else c.old
-                    body = md_text(region_summary(r, sides))
-                out.append(f"- **{ACTION_ZH[c.action]}地区**：{body}（{_md_where_both(c)}）")
-            else:
-                rows.append(_md_rule_row(c, sides))
+        items, rows = _md_rows_of_region(group, by_origin.get(code, []), sides, take)
+        if not items and not rows:
+            break
+        out += ["", f"### {md_text(sides.region_name(code))}", "", *items]
         if rows:
             if out[-1] != "":
                 out.append("")
@@ -431,20 +499,15 @@ def render_markdown(changes: list[Change], sides: Sides, limit: int = 1000) -> s
                     "|---|---|---|---|---|---|", *rows]
     for title, scopes in (("参数目录 Catalogue", CATALOGUE_SCOPES), ("来源登记 Sources", ("source",))):
         group = [c for c in changes if c.scope in scopes]
-        if not group or not room():
+        if not group or shown >= limit:
             continue
-        rows = []
-        for c in group:
-            if not room():
-                break
-            shown += 1
-            rows.append(_md_item_row(c))
+        rows = [_md_item_row(c) for c in group if take(1)]
         out += ["", f"### {title}", "", "| 变化 | 项目 | 内容 | 位置 |", "|---|---|---|---|", *rows]
-    if shown < len(changes):
-        rest = len(changes) - shown
-        out += ["", f"……另有 {rest} 项变化未列出；完整列表请用 `--format json`。"
-                    f"({rest} more changes not listed; use `--format json` for all.)"]
-    return "\n".join(out) + "\n"
+    if covered < len(changes):
+        rest = len(changes) - covered
+        out += ["", f"……另有 {rest:,} 项变化未列出；完整列表请用 `--format json`。"
+                    f"({rest:,} more changes not listed; use `--format json` for all.)"]
+    return "\n".join(out) + "\n", shown
 
 
 # -- json -----------------------------------------------------------------------------------------
@@ -470,8 +533,11 @@ def _loc_plain(at: Location | None) -> dict[str, Any] | None:
     return None if at is None else {"file": at.file, "line": at.line, "col": at.col}
 
 
-def change_plain(c: Change) -> dict[str, Any]:
-    return {
+def change_plain(c: Change, replaces: Entry | None = None) -> dict[str, Any]:
+    """One change as JSON; a rule change also says which earlier value a new dated
+    entry takes over from (`replaces`, `view.superseded`)."""
+    rule = {"replaces": object_plain(replaces)} if c.scope == "rule" else {}
+    return {**rule,
         "scope": c.scope, "action": c.action, "key": c.key,
         "region": c.key if c.scope in ("rule", "region") else None,
         "parameter": c.parameter or None, "breakdown": dict(c.breakdown),
@@ -483,12 +549,21 @@ def change_plain(c: Change) -> dict[str, Any]:
     }
 
 
+def _with_replaces(c: Change, sides: Sides) -> dict[str, Any]:
+    return change_plain(c, superseded(c, sides.new))
+
+
 def render_json(changes: list[Change], sides: Sides) -> str:
+    """Every change (`changes`), and the inherited ones once each under their origin
+    (`inherited`: the change at the origin and every region it reaches)."""
+    groups, _ = group_inherited(changes)
     payload = {
         "format": "policykit-diff", "version": FORMAT_VERSION,
         "old": sides.old_info.to_plain(), "new": sides.new_info.to_plain(),
         "total": len(changes), "counts": counts(changes),
-        "changes": [change_plain(c) for c in changes],
+        "changes": [_with_replaces(c, sides) for c in changes],
+        "inherited": [{"origin": g.origin, "regions": list(g.regions),
+                       "change": _with_replaces(g.change, sides)} for g in groups],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -496,6 +571,10 @@ def render_json(changes: list[Change], sides: Sides) -> str:
 RENDERERS: dict[str, Callable[[list[Change], Sides], str]] = {
     "text": render_text, "markdown": render_markdown, "json": render_json,
 }
+# What each renderer is, for the CLI's --help (Chinese / English).
+RENDERER_HELP = {"json": "完整的 JSON 变化列表 / the full change list as JSON",
+                 "markdown": "合并请求摘要 / a pull-request summary",
+                 "text": "终端文字 / text for the terminal"}
 
 
 # -- a side that does not load ----------------------------------------------------------------------

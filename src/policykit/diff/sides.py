@@ -14,7 +14,7 @@ from pathlib import Path
 
 from policykit import vcs
 from policykit.diagnostics import Diagnostic
-from policykit.diff.render import SideInfo
+from policykit.diff.view import SideInfo
 from policykit.loader.build import LoadResult
 from policykit.model.policyset import PolicySet
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from policykit.diagnostics import Diagnostic
 from policykit.extract.classify import Match, Reading, Role, clauses, read_figure
+from policykit.extract.enumeration import enumeration_texts
 from policykit.extract.errors import fail
 from policykit.extract.figures import Figure, document_date, find_figures, link_changes, tidy
 from policykit.extract.text import Document, sentences
@@ -300,11 +301,17 @@ def extract_document(doc: Document, catalogue: Catalogue, *, source_id: str,
     out: list[Proposal] = []
     starts = [a for a, _ in spans]
     newlines = [m.start() for m in re.finditer("\n", doc.original)]
+    enumerated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
     for f in figures:
         i = bisect.bisect_right(starts, f.start) - 1
         sentence = spans[i] if i >= 0 else (0, len(text))
         previous = spans[i - 1] if i > 0 else (0, 0)
-        reading = read_figure(f, text, sentence, previous, types, dims, dim_values, schemes)
+        if sentence not in enumerated:
+            enumerated[sentence] = enumeration_texts(
+                text, sentence, figures_by_sentence.get(sentence, []))
+        # In an enumeration the figure is read with the other items' subjects masked.
+        seen = enumerated[sentence].get((f.start, f.end), text)
+        reading = read_figure(f, seen, sentence, previous, types, dims, dim_values, schemes)
         if (f.start, f.end) in steps:
             reading = Reading("context", reason="变化量 step of a change")
         elif (f.start, f.end) in olds:

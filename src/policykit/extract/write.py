@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,12 +97,6 @@ def _existing(data: Any) -> set[tuple[str, str, str]]:
                 if key:
                     out.add((str(rule.get("parameter")), bd, _value_key(key, e[key])))
     return out
-
-
-def _known(p: Proposal, have: set[tuple[str, str, str]]) -> bool:
-    rule = (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True))
-    return (*rule, _quote_key(p.quote)) in have or \
-        (*rule, _value_key(p.value_key or "", p.value)) in have
 
 
 def insert_rules(text: str, items_for_indent: Callable[[str], str]) -> str:
@@ -199,8 +194,54 @@ def _extends(old: list[Any], new: list[Any]) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A draft that was not written, and why (Chinese, English)."""
+
+    proposal: Proposal
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Appended:
+    added: int
+    skipped: tuple[Skipped, ...]
+
+
+def _sorted_out(proposals: Sequence[Proposal], have: set[tuple[str, str, str]]
+                ) -> tuple[list[Proposal], list[Skipped]]:
+    """The drafts to write, and every other one with the reason it is left out."""
+    kept = dedupe(proposals)
+    kept_ids = {id(p) for p in kept}
+    skipped = [Skipped(p, "与本文件中前面的一条草稿相同（同一参数、细分和数值）",
+                       "same as an earlier draft of this document (parameter, breakdown, value)")
+               for p in proposals if id(p) not in kept_ids]
+    fresh = []
+    for p in kept:
+        rule = (p.parameter or "", json.dumps(dict(p.breakdown), sort_keys=True))
+        if (*rule, _quote_key(p.quote)) in have:
+            skipped.append(Skipped(p, "地区文件中该规则已有摘录相同的条目",
+                                   "the region file already has an entry of this rule "
+                                   "with the same quote"))
+        elif (*rule, _value_key(p.value_key or "", p.value)) in have:
+            skipped.append(Skipped(p, "地区文件中该规则已有数值相同的条目",
+                                   "the region file already has an entry of this rule "
+                                   "with the same value"))
+        else:
+            fresh.append(p)
+    return fresh, skipped
+
+
 def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> int:
     """Append the drafts not yet in the file; returns how many entries were added."""
+    return append_drafts_report(path, proposals, source_id).added
+
+
+def append_drafts_report(path: Path, proposals: Sequence[Proposal], source_id: str
+                         ) -> Appended:
+    """Append the drafts not yet in the file: how many were added, and every draft
+    left out with the reason (already in the file, or repeated in the document)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -210,10 +251,9 @@ def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> 
         raise fail("E_EXTRACT_WRITE", path=path,
                    reason=f"无法读取 cannot read ({problems_text(parsed.diagnostics)})")
     before = parsed.data or {}
-    have = _existing(before)
-    fresh = [p for p in dedupe(proposals) if not _known(p, have)]
+    fresh, skipped = _sorted_out(proposals, _existing(before))
     if not fresh:
-        return 0
+        return Appended(0, tuple(skipped))
     ends = _history_ends(text)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
@@ -256,7 +296,7 @@ def append_drafts(path: Path, proposals: Sequence[Proposal], source_id: str) -> 
     except OSError as e:
         Path(tmp.name).unlink(missing_ok=True)
         raise fail("E_EXTRACT_WRITE", path=path, reason=e.strerror or str(e)) from e
-    return sum(1 for _ in fresh)
+    return Appended(len(fresh), tuple(skipped))
 
 
 def default_source_id(root: Path, file: Path) -> str:

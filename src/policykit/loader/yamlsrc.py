@@ -29,6 +29,7 @@ import yaml
 
 from policykit import codes
 from policykit.diagnostics import Diagnostic
+from policykit.loader.yamlhelp import explain
 
 # A region file with 200 dated values is ~25 KB; 1 MiB leaves room for 40x that.
 MAX_BYTES = 1 << 20
@@ -208,12 +209,15 @@ def parse_exact(text: str, file: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        context_line = exc.context_mark.line + 1 if exc.context_mark else None
+        zh, en = explain(problem, exc.context, text, line, col, context_line)
         result.diagnostics.append(
-            codes.make("E_YAML_SYNTAX", file, "", problem=problem).at(line, col))
+            codes.make("E_YAML_SYNTAX", file, "", problem_zh=zh, problem_en=en).at(line, col))
         return result
     except yaml.YAMLError as exc:
+        zh, en = explain(str(exc), None, text, 1, 1, None)
         result.diagnostics.append(
-            codes.make("E_YAML_SYNTAX", file, "", problem=str(exc)).at(1, 1))
+            codes.make("E_YAML_SYNTAX", file, "", problem_zh=zh, problem_en=en).at(1, 1))
         return result
     if len(nodes) > 1:
         line, col = _pos(nodes[1])

@@ -6,6 +6,8 @@
                                          the parameter changes somewhere (or per year when
                                          there are too many), cell = the value in force
     downloads/policykit.xlsx             说明 (README) sheet + one sheet per policy area
+    downloads/values.parquet             values.csv as typed Parquet (`publish.parquet`)
+    downloads/datapackage.json           Frictionless Data Package: every CSV's columns typed
 
 Every text cell that a spreadsheet could read as a formula (starting with = + - @,
 tab or carriage return) gets a leading apostrophe, in CSV and XLSX alike. Output is
@@ -42,7 +44,9 @@ from policykit.publish.api.export import (
     DOWNLOADS_DIR as DOWNLOADS_DIR,  # re-exported: callers import it from here
 )
 from policykit.publish.api.export import parameter_path
-from policykit.util.jsonio import write_bytes
+from policykit.publish.datapackage import datapackage
+from policykit.publish.parquet import LongParquet, decimal_scale
+from policykit.util.jsonio import json_bytes, write_bytes
 
 #: Above this many change dates a wide table gets one column per year instead.
 MAX_DATE_COLUMNS = 40
@@ -532,8 +536,10 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
     sheets = _AreaSheets(wb, plan)
     try:
         (root / "comparable").mkdir(parents=True, exist_ok=True)
-        n = 1
-        with open(root / "values.csv", "wb") as values:
+        n = 2  # values.csv, values.parquet
+        described: list[tuple[str, str, list[str]]] = []
+        with open(root / "values.csv", "wb") as values, \
+                LongParquet(root / "values.parquet", LONG_IDS, decimal_scale(ps)) as parquet:
             values.write(csv_bytes(pd.DataFrame([], columns=LONG_IDS)))
             make_row = _RowMaker(ps, as_of)
             for pid, p in cat.parameters.items():
@@ -541,14 +547,20 @@ def export_tables(ps: PolicySet, out_dir: Path | str, as_of: str,
                         for e in ps.rules[key]]
                 frame = pd.DataFrame(rows, columns=LONG_IDS, dtype=object)
                 values.write(csv_rows_bytes(frame))
+                parquet.write(rows)
                 if p.area in sheets.targets:
                     sheets.append(p.area, rows)
                 if p.comparable:
                     stem = "comparable/" + parameter_path(pid).removeprefix("parameters/")[:-5]
                     write_bytes(root / f"{stem}.long.csv", csv_bytes(frame))
-                    write_bytes(root / f"{stem}.wide.csv",
-                                csv_bytes(wide_table(ps, pid, as_of)))
+                    wide = wide_table(ps, pid, as_of)
+                    write_bytes(root / f"{stem}.wide.csv", csv_bytes(wide))
+                    described.append((stem, pid, [str(c) for c in wide.columns[
+                        len(WIDE_KEY_COLUMNS):]]))
                     n += 2
+        package = datapackage(ps, as_of, commit, LONG_COLUMNS, WIDE_KEY_COLUMNS, described)
+        write_bytes(root / "datapackage.json", json_bytes(package))
+        n += 1
         _readme(readme, ps, as_of, commit, plan)
         stamp = _stamp(as_of)
         wb.properties.creator = "policykit"

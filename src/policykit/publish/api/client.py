@@ -33,6 +33,7 @@ from policykit.model.entities import (
 )
 from policykit.model.policyset import PolicySet, RuleKey, breakdown_key
 from policykit.publish.api import schema as apischema
+from policykit.publish.api.export import entry_of_api
 
 TIMEOUT = 60
 
@@ -149,7 +150,8 @@ def load_api(where: str | Path, *, validate: bool = False, workers: int = 8) -> 
             for i, rule in enumerate(doc["rules"]):
                 pid, bk = rule["parameter"], breakdown_key(rule["breakdown"])
                 rules[(region.code, pid, bk)] = tuple(
-                    entry_from_plain(region.code, pid, bk, raw, rel, f"/rules/{i}/history/{j}")
+                    entry_from_plain(region.code, pid, bk, entry_of_api(raw), rel,
+                                     f"/rules/{i}/history/{j}")
                     for j, raw in enumerate(rule["history"]))
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise ApiError(f"API 数据不完整或格式错误：{exc!r}",

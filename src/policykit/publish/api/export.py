@@ -128,8 +128,32 @@ class _Context:
         return {"path": path, "url": self.api_url + path}
 
     def header(self, shape: str) -> dict[str, Any]:
+        """What every document starts with: its schema, the API version, the day the
+        rules in force are given for and the commit of the data."""
         return {"$schema": apischema.schema_url(self.base_url, shape),
-                "api_version": apischema.API_VERSION}
+                "api_version": apischema.API_VERSION, "as_of": self.as_of,
+                "commit": self.commit}
+
+
+def api_entry(e: Entry) -> dict[str, Any]:
+    """A full history entry in the API: the YAML entry with its value under `value`
+    (`{"ratio": 0.6}`), the one value shape of every API document (schema `$defs/value`)."""
+    out = entry_to_plain(e)
+    value = value_to_plain(e.value)
+    for key in value:
+        del out[key]
+    out["value"] = value
+    return out
+
+
+def entry_of_api(raw: dict[str, Any]) -> dict[str, Any]:
+    """The YAML form of an API entry (`api_entry` undone), for `entry_from_plain`."""
+    out = {k: v for k, v in raw.items() if k != "value"}
+    value = raw["value"]
+    if not isinstance(value, dict):
+        raise TypeError("value must be an object")
+    out.update(value)
+    return out
 
 
 def region_path(code: str) -> str:
@@ -170,7 +194,7 @@ def resolved_to_plain(code: str, parameter: str, bk: Breakdown, r: Resolved,
                       cat: Catalogue, ctx: _Context | None = None) -> dict[str, Any]:
     e = r.entry
     out = {"parameter": parameter, "breakdown": dict(bk), "origin": r.origin,
-           "inherited": r.inherited_by(code), "entry": entry_to_plain(e),
+           "inherited": r.inherited_by(code), "entry": api_entry(e),
            "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
            "floors": [ref_to_plain(f.origin, f.entry, cat, ctx) for f in r.floors]}
     if ctx is not None:
@@ -256,6 +280,10 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
     for shape, schema in apischema.schemas(base_url).items():
         if wanted(path := f"schemas/{shape}.schema.json"):
             yield path, schema
+    if wanted("openapi.json"):
+        from policykit.publish.api.openapi import openapi
+
+        yield "openapi.json", openapi(base_url)
     for name, text in schemadefs.render().items():
         if wanted(path := f"schemas/yaml/{name}"):
             yield path, text
@@ -280,8 +308,6 @@ def _index(ctx: _Context, own: dict[str, list[tuple[str, Breakdown]]]) -> dict[s
     return {
         **ctx.header("index"),
         "schema_version": apischema.SCHEMA_VERSION,
-        "as_of": ctx.as_of,
-        "commit": ctx.commit,
         "generator": f"policykit {_version()}",
         "base_url": ctx.api_url,
         "files": {k: ctx.file(f"{k}.json") for k in ("catalogue", "sources", "changes")},
@@ -297,13 +323,12 @@ def _region_doc(ctx: _Context, code: str, keys: list[tuple[str, Breakdown]],
                 rows: dict[tuple[str, Breakdown], Resolved]) -> dict[str, Any]:
     ps, cat = ctx.ps, ctx.ps.catalogue
     rules = [{"parameter": pid, "breakdown": dict(bk),
-              "history": [entry_to_plain(e) for e in ps.rules[(code, pid, bk)]]}
+              "history": [api_entry(e) for e in ps.rules[(code, pid, bk)]]}
              for pid, bk in sorted(keys)]
     cited = [e for pid, bk in keys for e in ps.rules[(code, pid, bk)]]
     cited += [e for r in rows.values() for e in _resolved_entries(r)]
     return {
         **ctx.header("region"),
-        "as_of": ctx.as_of,
         "region": ps.regions[code].to_plain(),
         "chain": list(ps.chain(code)),
         "children": [c.code for c in ps.children(code)],
@@ -335,7 +360,6 @@ def _parameter_doc(ctx: _Context, pid: str,
                         "rules": own, "in_force": rows})
     return {
         **ctx.header("parameter"),
-        "as_of": ctx.as_of,
         "parameter": {"id": pid, **parameter_to_plain(cat.parameters[pid])},
         "regions": regions,
         "sources": _cited(ps, cited),

@@ -2,10 +2,10 @@
 
 One schema per file shape under `api/v1/`: index, region, parameter, changes,
 catalogue and sources. Each is self-contained (its pieces in `$defs`, no remote
-`$ref`), so `check-jsonschema --schemafile` validates offline. The history-entry,
-region and source shapes are the YAML format's own (from `schemadefs`): an entry
-in the API is byte for byte what `entry_to_plain` writes, so one definition
-serves both.
+`$ref`), so `check-jsonschema --schemafile` validates offline. The region and
+source shapes are the YAML format's own (from `schemadefs`); so is a history entry,
+except that its value sits under `value`: every value in every document (full
+entries, floors, changes, parameter histories) is the one `$defs/value`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ Json = dict[str, Any]
 API_VERSION = "v1"
 #: Version of the file shapes below; bump the minor for added fields, the major
 #: (with a new api/vN/) for anything a client could trip on.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: one value shape, as_of + commit on every file (docs/api.md)
 DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
 SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
 #: Shapes of outputs computed on request (not files of the API), published with its schemas.
@@ -79,13 +79,21 @@ def _defs() -> Json:
     value = {"type": "object", "minProperties": 1, "maxProperties": 1,
              "additionalProperties": False,
              "properties": copy.deepcopy(yaml_defs.VALUE_KEYS),
-             "description": "the value key and its data, as in the YAML"}
+             "description": "the value key and its data, as in the YAML "
+                            "(e.g. {\"ratio\": 0.6}); the one shape of a value in the API"}
     entry_props = yaml_defs.ENTRY["properties"]
+    # A full entry: the YAML's, with the value key moved under "value".
+    entry = copy.deepcopy(yaml_defs.ENTRY)
+    entry.pop("oneOf", None)
+    entry["properties"] = {k: v for k, v in entry["properties"].items()
+                           if k not in yaml_defs.VALUE_KEYS}
+    entry["properties"]["value"] = _ref("value")
+    entry["required"] = [*entry["required"], "value"]
     ref = _obj(["origin", "status", "bound", "value", "source", "value_zh"], {
         "origin": {**CODE, "description": "the region whose entry this is"},
         "status": copy.deepcopy(entry_props["status"]),
         "bound": copy.deepcopy(entry_props["bound"]),
-        "value": value,
+        "value": _ref("value"),
         "source": copy.deepcopy(entry_props["source"]),
         "value_zh": TEXT,
         "start": copy.deepcopy(entry_props["start"]),
@@ -94,7 +102,8 @@ def _defs() -> Json:
     })
     return {
         "label": copy.deepcopy(yaml_defs.LABEL),
-        "entry": copy.deepcopy(yaml_defs.ENTRY),
+        "value": value,
+        "entry": entry,
         "region": copy.deepcopy(yaml_defs.REGION_META),
         "source": source_item,
         "parameter": parameter,
@@ -146,8 +155,13 @@ def _schema(shape: str, base_url: str, title: str, description: str, required: l
     common: Json = {
         "$schema": {"type": "string", "description": "URL of this file's schema"},
         "api_version": {"const": API_VERSION},
+        "as_of": {**DAY, "description": "rules in force are given for this day"},
+        "commit": {"anyOf": [{"type": "string", "pattern": r"^[0-9a-f]{7,64}$"},
+                             {"type": "null"}],
+                   "description": "git commit of the data; null when not clean"},
     }
-    body = _obj(["$schema", "api_version", *required], {**common, **properties})
+    body = _obj(["$schema", "api_version", "as_of", "commit", *required],
+                {**common, **properties})
     text = repr(body)
     defs = _defs()
     # Carry only the $defs used (transitively), so each file reads on its own.
@@ -228,13 +242,9 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
         "index": _schema(
             "index", base_url, "policykit API index (index.json)",
             "Every region and parameter with the URL of its file; the as-of date and data commit.",
-            ["schema_version", "as_of", "commit", "generator", "base_url", "files", "areas",
+            ["schema_version", "generator", "base_url", "files", "areas",
              "regions", "parameters", "schemas"], {
                 "schema_version": {"type": "string"},
-                "as_of": {**DAY, "description": "rules in force are given for this day"},
-                "commit": {"anyOf": [{"type": "string", "pattern": r"^[0-9a-f]{7,64}$"},
-                                     {"type": "null"}],
-                           "description": "git commit of the data; null when not clean"},
                 "generator": {"type": "string"},
                 "base_url": {"type": "string", "description": "URL of api/v1/"},
                 "files": _obj(["catalogue", "sources", "changes"], {
@@ -248,8 +258,7 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
             "region", base_url, "policykit API region file (regions/<code>.json)",
             "One region: its metadata, every own rule's full history with provenance, and the "
             "rules in force on the as-of date (own and inherited, with origin and floors).",
-            ["as_of", "region", "chain", "children", "rules", "in_force", "sources"], {
-                "as_of": DAY,
+            ["region", "chain", "children", "rules", "in_force", "sources"], {
                 "region": _ref("region"),
                 "chain": {"type": "array", "items": CODE,
                           "description": "inheritance order: itself, pooling region, parents, "
@@ -264,8 +273,7 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
             "parameter", base_url, "policykit API parameter file (parameters/<id>.json)",
             "One parameter across all regions: each region's own history and the value in "
             "force on the as-of date.",
-            ["as_of", "parameter", "regions", "sources"], {
-                "as_of": DAY,
+            ["parameter", "regions", "sources"], {
                 "parameter": _ref("parameter"),
                 "regions": {"type": "array", "items": region_of_parameter},
                 "sources": _ref("sources_by_id"),
