@@ -112,6 +112,46 @@ def lexical_problems(text: str, file: str) -> list[Diagnostic]:
     return out
 
 
+# PyYAML's problems in Chinese (the English stays as PyYAML says it).
+_SYNTAX_ZH = [
+    ("did not find expected key", "这里应是一个键（key: 值），缩进或引号可能不对"),
+    ("mapping values are not allowed", "这里不能再写“键: 值”（值里的冒号加空格要放进引号）"),
+    ("could not find expected ':'", "缺少键后面的冒号“:”"),
+    ("did not find expected ',' or ']'", "方括号列表没有闭合，缺少“,”或“]”"),
+    ("did not find expected ',' or '}'", "花括号映射没有闭合，缺少“,”或“}”"),
+    ("did not find expected '-' indicator", "列表项应以“- ”开头，缩进可能不对"),
+    ("found undefined alias", "引用了未定义的别名（*名称）"),
+    ("found unknown escape character", "双引号字符串里有未知的转义字符（反斜杠）；可改用单引号"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found character that cannot start any token", "这个字符不能出现在值的开头（如 @ 或 `）；请给值加引号"),
+    ("did not find expected node content", "缺少值"),
+    ("did not find expected alphabetic or numeric character", "锚点或别名的名称无效"),
+    ("found a tab character", "用了制表符（Tab）；YAML 只能用空格"),
+    ("expected <block end>", "缩进或引号不对，这一行无法接在上一层之后"),
+    ("exceeded maximum nesting depth", "列表或映射嵌套过深"),
+]
+# A value that starts with a quote and goes on after the closing one (format.md §3.4).
+_QUOTE_THEN_TEXT = re.compile(r"""^[^#'"]*:\s+(["'])[^"']*\1[^\s#,\]}]""")
+
+
+def syntax_error(file: str, problem: str, text: str, line: int) -> Diagnostic:
+    """E_YAML_SYNTAX with the problem in Chinese and English and, when the line looks
+    like `note: "今年"即文件年份`, the quoting hint of docs/format.md §3.4."""
+    zh = next((z for en, z in _SYNTAX_ZH if problem.startswith(en)), problem)
+    lines = text.splitlines()
+    hint_zh = hint_en = ""
+    for n in (line - 1, line - 2):  # PyYAML often points at the line after
+        if 0 <= n < len(lines) and _QUOTE_THEN_TEXT.match(lines[n]):
+            hint_zh = (f"；第 {n + 1} 行的值以引号开头却在引号后还有文字：请把整个值放进另一种引号，"
+                       "如 note: '\"今年\"即文件年份'（见 docs/format.md §3.4）")
+            hint_en = (f"; the value on line {n + 1} starts with a quote and goes on after it: "
+                       "quote the whole value with the other quote character, e.g. "
+                       "note: '\"今年\"即文件年份' (docs/format.md §3.4)")
+            break
+    return codes.make("E_YAML_SYNTAX", file, "", problem_zh=zh, problem=problem,
+                      hint_zh=hint_zh, hint_en=hint_en)
+
+
 def fast_safe(text: str) -> bool:
     """Whether the fast parser reads this text as the exact one does."""
     return _FAST_UNSAFE.search(text) is None
@@ -208,12 +248,10 @@ def parse_exact(text: str, file: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        result.diagnostics.append(
-            codes.make("E_YAML_SYNTAX", file, "", problem=problem).at(line, col))
+        result.diagnostics.append(syntax_error(file, problem, text, line).at(line, col))
         return result
     except yaml.YAMLError as exc:
-        result.diagnostics.append(
-            codes.make("E_YAML_SYNTAX", file, "", problem=str(exc)).at(1, 1))
+        result.diagnostics.append(syntax_error(file, str(exc), text, 1).at(1, 1))
         return result
     if len(nodes) > 1:
         line, col = _pos(nodes[1])
