@@ -78,3 +78,26 @@ def test_syntax_error_in_chinese_with_the_quoting_hint(tmp_path: Path, flags: li
     assert "E_YAML_SYNTAX" in line and "did not find" not in zh, line
     assert "docs/format.md §3.4" in zh and "第 11 行的值以引号开头" in zh
     assert "the value on line 11 starts with a quote" in line
+
+
+def test_full_tmpdir_is_not_blamed_on_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    from policykit.publish.api.export import ExportError
+    from policykit.publish.run import writing
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "site" / "out"
+    full = OSError(errno.ENOSPC, "No space left on device",
+                   str(scratch / "policykit-site-1-x" / "docs" / "a.md"))
+    with pytest.raises(ExportError) as exc, writing(out):
+        raise full
+    assert "temporary folder" in exc.value.en and "TMPDIR" in exc.value.en
+    assert str(out) not in exc.value.en
+    beside = OSError(errno.ENOSPC, "No space left on device", str(out.parent / ".out.staging-1"))
+    with pytest.raises(ExportError) as exc, writing(out):
+        raise beside
+    assert f"cannot write {out}" in exc.value.en
