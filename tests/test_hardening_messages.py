@@ -101,3 +101,17 @@ def test_full_tmpdir_is_not_blamed_on_out(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(ExportError) as exc, writing(out):
         raise beside
     assert f"cannot write {out}" in exc.value.en
+
+
+NEW_CODES = ["E_SYMLINK_BROKEN", "E_FOLDER", "E_SPECIAL_FILE", "E_PATH_ENCODING", "E_YAML_CONTROL",
+             "E_NUMBER", "E_YAML_DEPTH", "E_YAML_KEY", "E_NUMBER_TEXT"]
+
+
+def test_new_codes_are_documented_with_an_example() -> None:
+    from conftest import REPO
+    from policykit.codes import CODES
+
+    doc = (REPO / "docs" / "codes.md").read_text(encoding="utf-8")
+    for code in NEW_CODES:
+        assert CODES[code].example, code
+        assert f"| `{code}` |" in doc and f"- `{code}`: " in doc, code
