@@ -167,3 +167,10 @@ def test_trailing_newline_in_a_pattern_field_is_refused_on_both_paths() -> None:
     assert [d.code for d in fast.diagnostics] == ["E_PATTERN"]
 
 
+
+
+@pytest.mark.parametrize("prefix", ["...\n", "---\n", "--- \n", "%YAML 1.2\n---\n", "%TAG ! x\n---\n"])
+def test_document_markers_agree(prefix: str) -> None:
+    for rel, raw in SEEDS:
+        assert_same(prefix.encode() + raw, rel)
+        assert_same(raw + prefix.encode(), rel)

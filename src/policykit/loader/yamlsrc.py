@@ -82,7 +82,9 @@ MAX_LEXICAL = 10  # diagnostics of one kind per file: the first few say enough
 # numbers, PyYAML's core schema as text: any digit beside an underscore or a 0b/0o/0x
 # prefix in any case sends the file to the exact path, a file name `000_8df7.txt` too.)
 _FAST_UNSAFE = re.compile(
-    r"!|\d_|_\d|(?<![0-9a-z_.])0[box]|\.(?:nan|inf)|[eE][-+]?\d{3}|\d{16}", re.IGNORECASE)
+    r"!|\d_|_\d|(?<![0-9a-z_.])0[box]|\.(?:nan|inf)|[eE][-+]?\d{3}|\d{16}"
+    r"|^(?:---|\.\.\.|%)",  # document markers and directives: the parsers differ on them
+    re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
