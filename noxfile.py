@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.sessions = ["tests", "lint"]
@@ -32,7 +34,7 @@ def fuzz(session: nox.Session) -> None:
     with many more mutated files than `nox -s tests` runs; POLICYKIT_FUZZ_EXAMPLES sets how many
     (default here 20,000), e.g. `POLICYKIT_FUZZ_EXAMPLES=100000 nox -s fuzz`."""
     session.install(ALL_EXTRAS)
-    n = session.env.get("POLICYKIT_FUZZ_EXAMPLES") or "20000"
+    n = os.environ.get("POLICYKIT_FUZZ_EXAMPLES") or "20000"
     session.run("pytest", "--strict-markers", "-W", "error", "-p", "no:cacheprovider",
                 "tests/test_hardening_parse_paths.py", *session.posargs,
                 env={"POLICYKIT_FUZZ_EXAMPLES": n})

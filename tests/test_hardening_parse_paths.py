@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,8 @@ TOKENS = [
     "~", "null", "Null", "true", "yes", "no", "on", "NO", ".nan", ".NaN", ".inf", "-.inf",
     "1e400", "1e-400", "1_000", "0o17", "0x1F", "0b11", "010", "+1", "-0", "1.", ".5", "1e3",
     "12345678901234567890", "123456789012345678901234567890", "9007199254740993",
+    "0x1_F", "0o1_7", "0B11", "0O17", "0X1F", "+0x1F", "-0x1F", "1.5E3", "+.5", "0.", "00",
+    "nULL", "tRUE", "y", "~", ".Inf", "+.inf", "1_0.5", "1__0", "_1", "1_", "-1_0", "1_0e2", ".1_0", "000_8df.txt",
     "0000-01-01", "2021-02-30", "2021-13", "20210824", "2021", "1800", '\\n', '\\x1b', '\\0',
     '\\u0000', '\\t', "%YAML 1.1\n", "---\n", "...\n", "<<: *a\n", "|\n", ">-\n",
     "431223", '"431223\\n"', "0.6", "60%", "六成", "level3", "\u3000", "１２",
@@ -72,7 +75,11 @@ OPS = st.one_of(
     st.tuples(st.just("delete"), st.floats(0, 1), st.integers(1, 40)),
     st.tuples(st.just("repeat"), st.floats(0, 1), st.integers(1, 80)),
     st.tuples(st.just("value"), st.floats(0, 1), st.sampled_from(TOKENS).map(str.encode)),
+    st.tuples(st.just("number"), st.floats(0, 1), st.sampled_from(TOKENS).map(str.encode)),
 )
+# The values where a number is read: where the two parsers' number rules matter most.
+NUMBER_LINE = re.compile(rb"^\s*-?\s*(?:ratio|amount|count|number|value|min|max|annual_limit|by"
+                         rb"|from): ", re.MULTILINE)
 
 
 def mutate(raw: bytes, ops: list[tuple[str, float, Any]]) -> bytes:
@@ -84,6 +91,13 @@ def mutate(raw: bytes, ops: list[tuple[str, float, Any]]) -> bytes:
             raw = raw[:at] + raw[at + arg:]
         elif how == "repeat":
             raw = raw[:at + arg] + raw[at:at + arg] + raw[at + arg:]
+        elif how == "number":  # replace one number's value with a token
+            lines = list(NUMBER_LINE.finditer(raw))
+            if lines:
+                m = lines[int(where * len(lines)) % len(lines)]
+                end = raw.find(b"\n", m.end())
+                end = len(raw) if end < 0 else end
+                raw = raw[:m.end()] + arg + raw[end:]
         else:  # replace the value of the line at `at` with a token
             end = raw.find(b"\n", at)
             end = len(raw) if end < 0 else end
@@ -153,3 +167,10 @@ def test_trailing_newline_in_a_pattern_field_is_refused_on_both_paths() -> None:
     assert [d.code for d in fast.diagnostics] == ["E_PATTERN"]
 
 
+
+
+@pytest.mark.parametrize("prefix", ["...\n", "---\n", "--- \n", "%YAML 1.2\n---\n", "%TAG ! x\n---\n"])
+def test_document_markers_agree(prefix: str) -> None:
+    for rel, raw in SEEDS:
+        assert_same(prefix.encode() + raw, rel)
+        assert_same(raw + prefix.encode(), rel)

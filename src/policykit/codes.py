@@ -20,11 +20,13 @@ class Code:
     en: str
     title_zh: str
     title_en: str
+    # What in a policy folder gives this code (shown in docs/codes.md).
+    example: str = ""
 
 
 def _c(code: str, title_zh: str, title_en: str, zh: str, en: str,
-       severity: Severity = "error") -> Code:
-    return Code(code, severity, zh, en, title_zh, title_en)
+       severity: Severity = "error", example: str = "") -> Code:
+    return Code(code, severity, zh, en, title_zh, title_en, example)
 
 
 CODES: dict[str, Code] = {c.code: c for c in [
@@ -46,18 +48,23 @@ CODES: dict[str, Code] = {c.code: c for c in [
        "symbolic link points outside policies/ ({target}); refused"),
     _c("E_SYMLINK_BROKEN", "链接无效", "Broken symlink",
        "符号链接无法跟随（{target}）：{why_zh}；该文件未读取",
-       "symbolic link cannot be followed ({target}): {why_en}; the file was not read"),
+       "symbolic link cannot be followed ({target}): {why_en}; the file was not read",
+       example="`region.yaml -> region.yaml.old`（目标已删除 the target was deleted）；`region.yaml -> region.yaml`（成环 a loop）"),
     _c("E_FOLDER", "无法读取文件夹", "Unreadable folder",
        "无法列出或进入文件夹：{reason}；其中的政策文件未读取",
-       "cannot list or enter the folder: {reason}; the policy files in it were not read"),
+       "cannot list or enter the folder: {reason}; the policy files in it were not read",
+       example="无权限列出的文件夹 a folder that cannot be listed: `chmod 000 policies/regions/440000`（非 root 用户 as a non-root user）"),
     _c("E_SPECIAL_FILE", "不是普通文件", "Not a regular file",
-       "这是{what_zh}，不是普通文件，已拒绝读取", "this is {what_en}, not a regular file; refused"),
+       "这是{what_zh}，不是普通文件，已拒绝读取", "this is {what_en}, not a regular file; refused",
+       example="`mkfifo policies/regions/440000/region.yaml`（命名管道 a named pipe；套接字、设备同理 sockets and devices alike）"),
     _c("E_PATH_ENCODING", "路径不是 UTF-8", "Path not UTF-8",
        "文件或文件夹名不是 UTF-8 编码，已跳过；请重命名",
-       "the file or folder name is not UTF-8; skipped, rename it"),
+       "the file or folder name is not UTF-8; skipped, rename it",
+       example="GBK 编码的文件夹名 a folder name in GBK bytes, e.g. `regions/44\\xff/`"),
     _c("E_YAML_CONTROL", "含有控制字符", "Control character",
        "第 {line} 行含有不允许的控制字符 {char}（YAML 只允许可打印字符）；请删除它",
-       "line {line} holds the control character {char}, which YAML does not allow; remove it"),
+       "line {line} holds the control character {char}, which YAML does not allow; remove it",
+       example="`level: prefecture  # 地级<NUL>市`（注释中的 NUL 字节 a NUL byte, even in a comment）；`name: {zh: 清远<ESC>市}`"),
     _c("E_FILE_KIND", "无法识别的文件", "Unrecognised file",
        "无法识别的 YAML 文件名 {name}：应为 region.yaml、sources.yaml 或 catalogue.yaml",
        "unrecognised YAML file name {name}: expected region.yaml, sources.yaml or catalogue.yaml"),
@@ -77,12 +84,15 @@ CODES: dict[str, Code] = {c.code: c for c in [
     _c("E_NUMBER", "数值无法精确表示", "Number not exact",
        "数值 {value} 不是有限的精确数（不允许 .nan、.inf、溢出的指数，整数绝对值不超过 {limit}）",
        "the number {value} is not finite and exact (no .nan, .inf or overflowing exponent; "
-       "integers up to {limit} in absolute value)"),
+       "integers up to {limit} in absolute value)",
+       example="`ratio: .nan`、`amount: .inf`、`amount: 1e400`、`amount: 123456789012345678901234`"),
     _c("E_YAML_DEPTH", "嵌套过深", "Nesting too deep",
-       "YAML 列表或映射嵌套超过 {limit} 层，已拒绝", "YAML nesting deeper than {limit} levels; refused"),
+       "YAML 列表或映射嵌套超过 {limit} 层，已拒绝", "YAML nesting deeper than {limit} levels; refused",
+       example="`extra: [[[[ … ]]]]`（超过 64 层 nested deeper than 64 levels）"),
     _c("E_YAML_KEY", "键不是文本", "Key is not text",
        "映射的键 {key} 不是文本；键必须是文本（数字或 null 请加引号）",
-       "the mapping key {key} is not text; keys must be text (quote numbers and null)"),
+       "the mapping key {key} is not text; keys must be text (quote numbers and null)",
+       example="`2021: x`、`null: x`、`[a, b]: c`（键必须是文本 keys must be text）"),
     _c("E_YAML_DOCUMENTS", "多个 YAML 文档", "Several YAML documents",
        "一个文件只能包含一个 YAML 文档", "a file must hold exactly one YAML document"),
     _c("E_TYPE", "类型错误", "Wrong type",
@@ -91,6 +101,10 @@ CODES: dict[str, Code] = {c.code: c for c in [
     _c("E_PERCENT_TEXT", "比例写成了文本", "Percentage written as text",
        "字段 {field} 的值 “{actual}” 是文本；比例请写成小数，如 {hint}",
        "field {field} is the text '{actual}'; write a ratio as a decimal such as {hint}"),
+    _c("E_NUMBER_TEXT", "数字写成了文本", "Number written as text",
+       "字段 {field} 的值 “{actual}” 是文本；数字请去掉引号直接写，如 {hint}",
+       "field {field} is the text '{actual}'; write the number without quotes, such as {hint}",
+       example="`amount: \"1070\"`（应为 should be `amount: 1070`）"),
     _c("E_RATIO_RANGE", "比例超出 0–1", "Ratio out of range",
        "字段 {field} 的值 {actual} 不在 0 到 1 之间；比例写成小数，{hint}",
        "field {field} is {actual}, not between 0 and 1; write ratios as decimals, {hint_en}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -59,17 +60,43 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
 
 
+# What a terminal would act on instead of showing: C0 and C1 controls (BEL, ESC, CR,
+# newline, tab ...), DEL, the bidirectional overrides and isolates and the line and
+# paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNPRINTABLE_KEEP_LINES = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
+        f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, safe for a terminal: every control character (newline
+    included) written as a visible escape such as \\n or \\x1b."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def printable_lines(text: str) -> str:
+    """`printable` for text of several lines: the newlines are kept."""
+    return _UNPRINTABLE_KEEP_LINES.sub(_escape_char, text)
+
+
 def format_text(d: Diagnostic) -> str:
-    ack = f" [已确认 acknowledged: {d.acknowledged}]" if d.acknowledged else ""
+    ack = f" [已确认 acknowledged: {printable(d.acknowledged)}]" if d.acknowledged else ""
     return (
-        f"{d.file}:{d.line}:{d.col}: {d.code} {d.severity} "
-        f"{d.message_zh} ({d.message_en}){ack}"
+        f"{printable(d.file)}:{d.line}:{d.col}: {d.code} {d.severity} "
+        f"{printable(d.message_zh)} ({printable(d.message_en)}){ack}"
     )
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
     # GitHub Actions workflow-command escaping (see actions/toolkit command.ts).
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)  # the other controls, which the workflow command keeps
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

@@ -144,6 +144,11 @@ def codes_markdown() -> str:
             f"| `{c.code}` | {c.severity} | {_cell(c.title_zh)} | {_cell(c.title_en)} | "
             f"{_cell(c.zh)} | {_cell(c.en)} |"
         )
+    examples = [c for c in CODES.values() if c.example]
+    lines += ["", "### 示例 Examples", "",
+              "什么样的输入会得到这些代码（tests/examples/invalid/ 中有完整的例子）。",
+              "What gives these codes (tests/examples/invalid/ holds complete cases).", ""]
+    lines += [f"- `{c.code}`: {_cell(c.example)}" for c in examples]
     lines += ["", "## 一致性规则 Consistency rules", "",
               "| 代码 code | 级别 severity | 名称 | title | 依据 rationale |", "|---|---|---|---|---|"]
     for r in RULES:

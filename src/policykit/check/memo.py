@@ -13,9 +13,9 @@ region) and every finding. The next `check` hashes the files and compares:
   its region's chain (the loader's checks of a region file look at its parent and
   pooling region; the rules walk a region's own values and what it inherits:
   `checks.run_regions`), which is why this gives what a full run gives. An edited
-  file may have problems: a file that no longer loads takes its region out (and the
-  regions under it then report the missing parent), one that loads again brings it
-  back. The tests compare with a full check after many kinds of edits;
+  file may have problems: a file that no longer loads takes its region out (the
+  regions under it are not blamed for it: such files are always read again, so the
+  loader knows the region exists, unreadable), one that loads again brings it back. The tests compare with a full check after many kinds of edits;
 * anything else (the catalogue, the sources, a file added, removed or renamed, a
   region's code, level, parent or pooling region, two files of one region, different
   code or options), or an edit that most regions inherit from (the nation's file): a
@@ -161,8 +161,10 @@ class Memo:
             return None
         if not plan.files_again:
             return plan.old, len(rels)
+        # Region files that do not load are read too (they are few): the loader then
+        # knows their regions exist, unreadable, and blames no child for its parent.
         only = frozenset(rel for rel in rels if rel in plan.changed or rel not in plan.headers
-                         or ((h := plan.headers[rel]) is not None and h.code in plan.needed))
+                         or (h := plan.headers[rel]) is None or h.code in plan.needed)
         result = load_tree(self.root, self.shown, cache=True, progress=progress,
                            gc_freeze=gc_freeze, only=only)
         if result.policyset is None:

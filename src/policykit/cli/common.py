@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from policykit.diagnostics import printable
 from policykit.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, PolicykitError
 from policykit.loader.build import LoadResult, load_tree
 from policykit.model.days import parse_day
@@ -176,8 +177,8 @@ def _run(ap: argparse.ArgumentParser, argv: Sequence[str] | None, owns_process: 
         return code
     except PolicykitError as exc:
         for line in exc.details:
-            print(line, file=sys.stderr)
-        print(f"policykit: {exc}", file=sys.stderr)
+            print(printable(line), file=sys.stderr)
+        print(f"policykit: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except SystemExit as exc:  # argparse: --help, or a malformed command line
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE if exc.code else EXIT_OK

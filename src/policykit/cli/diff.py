@@ -23,7 +23,7 @@ from policykit.cli.common import (
     day_arg,
     load_root,
 )
-from policykit.diagnostics import format_text
+from policykit.diagnostics import format_text, printable_lines
 from policykit.diff.compare import diff, diff_at
 from policykit.diff.render import RENDERER_HELP, RENDERERS, render_markdown, render_problems
 from policykit.diff.sides import Loaded, open_side
@@ -87,16 +87,22 @@ def _problems(sides: list[Loaded], fmt: str) -> int | None:
             for d in s.diagnostics:
                 print(format_text(d), file=sys.stderr)
     if bad:
-        print(render_problems(bad, fmt), end="")
+        _out(render_problems(bad, fmt), fmt)
         return EXIT_DATA
     return None
 
 
 def _render(changes: list[Any], sides: Sides, args: argparse.Namespace) -> None:
     if args.format == "markdown":
-        print(render_markdown(changes, sides, args.limit), end="")
+        _out(render_markdown(changes, sides, args.limit), args.format)
     else:
-        print(RENDERERS[args.format](changes, sides), end="")
+        _out(RENDERERS[args.format](changes, sides), args.format)
+
+
+def _out(text: str, fmt: str) -> None:
+    """Print a rendering; text from the data cannot drive the terminal (JSON escapes
+    control characters itself)."""
+    print(text if fmt == "json" else printable_lines(text), end="")
 
 
 def _run_two(args: argparse.Namespace) -> int:

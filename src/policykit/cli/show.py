@@ -17,6 +17,7 @@ from policykit.cli.common import (
     policy_root,
 )
 from policykit.cli.report import report
+from policykit.diagnostics import printable
 from policykit.model.days import today
 from policykit.model.display import (
     STATUS_ZH,
@@ -76,22 +77,28 @@ def _plain(ps: PolicySet, code: str, day: str) -> dict[str, Any]:
     return {"region": ps.regions[code].to_plain(), "at": day, "rules": rules}
 
 
+def _say(text: str) -> None:
+    """One line of `show`: text from the data may hold escaped control characters (a
+    BEL or ESC in a name, a newline in a quote); the terminal sees them as escapes."""
+    print(printable(text))
+
+
 def _print_text(ps: PolicySet, code: str, day: str) -> None:
     region, cat = ps.regions[code], ps.catalogue
     rows = ps.in_force(code, day)
-    print(f"{region.name.zh}（{region.code}）{day} 有效的规则 / rules in force")
+    _say(f"{region.name.zh}（{region.code}）{day} 有效的规则 / rules in force")
     if not rows:
-        print("  （无 none）")
+        _say("  （无 none）")
     for (pid, bk), r in rows.items():
         origin = "" if r.origin == code else f" [继承自 {ps.regions[r.origin].name.zh}]"
         src = ps.sources.get(r.entry.source)
-        print(f"- {rule_label_zh(pid, bk, cat)}: {entry_value_zh(r.entry, cat)}"
+        _say(f"- {rule_label_zh(pid, bk, cat)}: {entry_value_zh(r.entry, cat)}"
               f"  ({STATUS_ZH[r.entry.status]}，{period_zh(r.entry)}){origin}")
         for line in (temporary_zh(r.entry), confirmation_zh(ps.confirmation(r, day))):
             if line:
-                print(f"    {line}")
-        print(f"    来源: {src.title if src else r.entry.source} 「{r.entry.quote}」")
+                _say(f"    {line}")
+        _say(f"    来源: {src.title if src else r.entry.source} 「{r.entry.quote}」")
         for f in r.floors:
             if f.entry is not r.entry:
-                print(f"    底线/上限: {entry_value_zh(f.entry, cat)}"
+                _say(f"    底线/上限: {entry_value_zh(f.entry, cat)}"
                       f"（{ps.regions[f.origin].name.zh}）")

@@ -24,6 +24,7 @@ from policykit.loader.positions import Positions
 from policykit.loader.readfile import FileResult, load_file
 from policykit.loader.workers import load_all
 from policykit.model.entities import (
+    CODE_RE,
     VALUE_KINDS,
     Catalogue,
     Entry,
@@ -84,6 +85,9 @@ class _Builder:
         self.sources: dict[str, Source] = {}
         self.rules: dict[RuleKey, list[Entry]] = {}
         self.rule_ptr: dict[RuleKey, tuple[str, str]] = {}
+        # Codes (by folder name) of region files that could not be read: a child naming
+        # one as its parent gets no second error ("parent does not exist") for it.
+        self.unreadable: set[str] = set()
 
     def shown(self, rel: str) -> str:
         return shown_path(self.display, rel)
@@ -95,6 +99,10 @@ class _Builder:
         """Add one file's contents; a region file's rules are built at once when the
         catalogue is known (files come catalogue first, then sources, then regions)."""
         if data is None:
+            if fr.kind == "region":  # its own error is reported; see `check_regions`
+                folder = Path(fr.rel).parent.name[:6]
+                if CODE_RE.fullmatch(folder):
+                    self.unreadable.add(folder)
             return
         if fr.kind == "catalogue":
             if self.catalogue is not None:
@@ -149,15 +157,17 @@ class _Builder:
                     self.add("E_REQUIRED", r.file, base, field="parent", where="/region ",
                              where_en="/region: ")
             elif r.parent not in self.regions:
-                self.add("E_UNKNOWN_REGION", r.file, base + "/parent", field="parent",
-                         code=r.parent)
+                if r.parent not in self.unreadable:
+                    self.add("E_UNKNOWN_REGION", r.file, base + "/parent", field="parent",
+                             code=r.parent)
             else:
                 parent = self.regions[r.parent]
                 if LEVEL_DEPTH[parent.level] >= LEVEL_DEPTH[r.level]:
                     self.add("E_REGION_HIERARCHY", r.file, base + "/level", code=r.code,
                              problem_zh=f"层级 {r.level} 不低于上级 {parent.code} 的层级 {parent.level}",
                              problem_en=f"level {r.level} is not below its parent's ({parent.level})")
-            if r.pooling_region is not None and r.pooling_region not in self.regions:
+            if (r.pooling_region is not None and r.pooling_region not in self.regions
+                    and r.pooling_region not in self.unreadable):
                 self.add("E_UNKNOWN_REGION", r.file, base + "/pooling_region",
                          field="pooling_region", code=r.pooling_region)
 

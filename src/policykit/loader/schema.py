@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError
 
 from policykit import codes
 from policykit.diagnostics import Diagnostic
-from policykit.loader.schemadefs import SCHEMAS, VALUE_KEYS
+from policykit.loader.schemadefs import SCHEMAS, VALUE_KEYS, YEAR
 from policykit.loader.yamlsrc import pointer_join
 
 KIND_SCHEMA = {
@@ -131,6 +131,14 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
                          count=len(present), found=found, found_en=found_en)
         return
     if kind in ("anyOf", "oneOf"):
+        takes_year = any(isinstance(b, dict) and b.get("type") == "integer" for b in vv or ())
+        if tag == "date" and takes_year and isinstance(inst, int) and not isinstance(inst, bool):
+            # A bare year: its form is right, its range is what is wrong.
+            yield codes.make("E_RANGE", file, ptr, field=fld, actual=_show(inst),
+                             rule_zh=f"年份应在 {YEAR['minimum']} 到 {YEAR['maximum']} 之间",
+                             rule_en=f"a year must be between {YEAR['minimum']} and "
+                                     f"{YEAR['maximum']}")
+            return
         if tag == "date":
             yield codes.make("E_DATE", file, ptr, field=fld, actual=_show(inst),
                              expected_zh="YYYY、YYYY-MM 或 YYYY-MM-DD 且为真实存在的日期",
@@ -156,8 +164,12 @@ def _walk(err: ValidationError, file: str) -> Iterator[Diagnostic]:
         expected = err.validator_value
         exp = expected if isinstance(expected, list) else [expected]
         if isinstance(inst, str) and "number" in exp and _PERCENTISH.match(inst):
-            yield codes.make("E_PERCENT_TEXT", file, ptr, field=fld, actual=inst,
-                             hint=_percent_hint(inst))
+            if tag == "ratio":
+                yield codes.make("E_PERCENT_TEXT", file, ptr, field=fld, actual=inst,
+                                 hint=_percent_hint(inst))
+            else:  # an amount, count ... in quotes: not a ratio, no percent hint
+                yield codes.make("E_NUMBER_TEXT", file, ptr, field=fld, actual=inst,
+                                 hint=inst.strip().replace(",", "."))
             return
         yield codes.make(
             "E_TYPE", file, ptr, field=fld, actual=f"{_show(inst)}（{_type_name(inst)}）",

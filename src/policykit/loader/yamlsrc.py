@@ -79,8 +79,13 @@ _NOT_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_LEXICAL = 10  # diagnostics of one kind per file: the first few say enough
 # Text the two parsers read differently; such a file goes to the exact path.
+# (yaml_rs reads `1_000`, `_1`, `1_`, `0x1_F`, `.1_0`, `0b11`, `0X1F` and `-0x1F` as
+# numbers, PyYAML's core schema as text: any digit beside an underscore or a 0b/0o/0x
+# prefix in any case sends the file to the exact path, a file name `000_8df7.txt` too.)
 _FAST_UNSAFE = re.compile(
-    r"!|\d_|_\d|\.(?:nan|inf)|[eE][-+]?\d{3}|\d{16}", re.IGNORECASE)
+    r"!|\d_|_\d|(?<![0-9a-z_.])0[box]|\.(?:nan|inf)|[eE][-+]?\d{3}|\d{16}"
+    r"|^(?:---|\.\.\.|%)",  # document markers and directives: the parsers differ on them
+    re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass

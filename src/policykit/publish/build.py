@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from policykit.model.timeline import DEFAULT_STALE_YEARS
 from policykit.publish.api.export import API_DIR
 from policykit.publish.run import BUILD_CHILD_DOCS, exporting, writing
 from policykit.publish.site import Download, SiteContent, SiteInput, generate
-from policykit.util.atomic import atomic_output
+from policykit.util.atomic import atomic_output, temporary_folder
 from policykit.util.progress import Progress
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"     # what `nox -s serve` serves
@@ -148,8 +147,8 @@ def _build(ps: PolicySet, out: Path, config_file: Path, as_of: str, site_url: st
 
     site_src = config_file.parent / "site_src"
     format_guide = config_file.parent / "docs" / "format.md"
-    with tempfile.TemporaryDirectory(prefix="policykit-site-") as tmp:
-        fresh = Path(tmp) / "docs"
+    with temporary_folder() as tmp:
+        fresh = tmp / "docs"
         step(BUILD_STEPS[0])
         with exporting(ps, fresh, as_of, site_url, commit, parallel=parallel,
                        child_docs=BUILD_CHILD_DOCS) as written:

@@ -8,6 +8,7 @@ two cores.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,26 @@ def writing(out: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        scratch = _in_scratch(exc, out)
+        if scratch is not None:  # the system's temporary folder, not `out`, is at fault
+            raise ExportError(
+                f"无法写入临时文件夹 {scratch}：{reason}（可用 TMPDIR 指定另一个文件夹）",
+                f"cannot write the temporary folder {scratch}: {reason} (set TMPDIR to "
+                "use another one)") from exc
         raise ExportError(f"无法写入 {out}：{reason}", f"cannot write {out}: {reason}") from exc
+
+
+def _in_scratch(exc: OSError, out: Path) -> str | None:
+    """The temporary folder, when the failing file is under it (build's scratch docs)
+    and not beside `out` (whose staging folder may be under it too)."""
+    tmp = Path(tempfile.gettempdir()).resolve()
+    beside_out = out.resolve().parent
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, (str, Path)):
+            path = Path(name).resolve()
+            if path.is_relative_to(tmp) and not path.is_relative_to(beside_out):
+                return str(tmp)
+    return None
 
 
 def export_folder(ps: PolicySet, out: Path, as_of: str, base_url: str, commit: str | None,
