@@ -98,3 +98,24 @@ def test_ascii_stdout_is_no_traceback(tmp_path: Path) -> None:
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
     assert "Traceback" not in res.stderr, res.stderr
     assert res.returncode == 0 and "431223" in res.stdout
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("  level: county\n", "  level: county\n  x: " + "[" * 900 + "]" * 900 + "\n", "E_YAML_DEPTH"),
+    ("  level: county\n", "  level: county\n  1: x\n", "E_YAML_KEY"),
+    ("  level: county\n", "  level: county\n  # \x00\n", "E_YAML_CONTROL"),
+    ("  level: county\n", "  level: county\n  x: !!set {a, b}\n", "E_YAML_TAG"),
+])
+def test_build_and_export_refuse_the_same_inputs_without_a_traceback(
+        tmp_path: Path, old: str, new: str, code: str) -> None:
+    """`build` and `export` load as `validate` does: the same bad files are diagnostics
+    (exit 1, the file and line), nothing is written, and no traceback."""
+    _tree(tmp_path, old, new)
+    for command in (["build", "policies", "--config", str(REPO / "mkdocs.yml"), "--out", "site"],
+                    ["export", "policies", "--out", "out"]):
+        res = run_cli(*command, cwd=tmp_path)
+        assert "Traceback" not in res.stderr + res.stdout, (res.stderr + res.stdout)[-2000:]
+        assert res.returncode == 1, (command, res.stdout, res.stderr)
+        assert f"policies/{REGION.as_posix()}:11:" in res.stdout + res.stderr, command
+        assert code in res.stdout + res.stderr, command
+        assert not (tmp_path / command[-1]).exists(), command
