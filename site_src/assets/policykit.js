@@ -9,6 +9,12 @@
  *    large, in the JSON file named by its data-src, fetched from this site on the first
  *    change of day); this script only picks the last step starting on or before the
  *    day. It never computes a value.
+ * 3. 长辈模式 (elder mode): the switch at the top of every page toggles the class
+ *    pk-elder on <html> (large text, large targets; see policykit.css) and remembers it
+ *    in localStorage ("pk-elder" = "1"/"0"); the page head applies it before painting.
+ * 4. Read-aloud: "朗读本页" reads the page's main text with the Web Speech API, shown
+ *    only when the browser has a Chinese voice. No pop-ups either way.
+ * 5. Material's search dialog gets an accessible name.
  */
 (function () {
   "use strict";
@@ -117,7 +123,87 @@
     form.hidden = false;
   }
 
+  var ELDER = "pk-elder";
+
+  function setupElder() {
+    var root = document.documentElement;
+    Array.prototype.forEach.call(document.querySelectorAll(".pk-elder-toggle"), function (b) {
+      b.setAttribute("aria-pressed", root.classList.contains(ELDER) ? "true" : "false");
+      b.addEventListener("click", function () {
+        var on = !root.classList.contains(ELDER);
+        root.classList.toggle(ELDER, on);
+        try { localStorage.setItem(ELDER, on ? "1" : "0"); } catch (e) { /* private mode */ }
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    });
+  }
+
+  function chineseVoice() {
+    if (!("speechSynthesis" in window)) return null;
+    var voices = window.speechSynthesis.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if (/^(zh|cmn)([-_]|$)/i.test(voices[i].lang)) return voices[i];
+    }
+    return null;
+  }
+
+  function pageText() {
+    var main = document.querySelector(".md-content__inner");
+    if (!main) return [];
+    var text = main.innerText.replace(/[ \t]+/g, " ");
+    // Short pieces: Chromium stops a long utterance after about 15 seconds.
+    return text.split(/(?<=[。！？；\n])/).map(function (s) { return s.trim(); })
+      .filter(function (s) { return s.length > 0; });
+  }
+
+  function setupSpeech() {
+    var button = document.querySelector(".pk-speak");
+    if (!button) return;
+    var speaking = false;
+    function refresh() { button.hidden = chineseVoice() === null; }
+    refresh();
+    if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener("voiceschanged", refresh);
+    }
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      var synth = window.speechSynthesis, voice = chineseVoice();
+      if (speaking || !voice) {
+        synth.cancel();
+        speaking = false;
+        button.setAttribute("aria-pressed", "false");
+        button.textContent = "朗读本页";
+        return;
+      }
+      var parts = pageText();
+      parts.forEach(function (part, i) {
+        var u = new SpeechSynthesisUtterance(part);
+        u.voice = voice;
+        u.lang = voice.lang;
+        if (i === parts.length - 1) {
+          u.onend = function () {
+            speaking = false;
+            button.setAttribute("aria-pressed", "false");
+            button.textContent = "朗读本页";
+          };
+        }
+        synth.speak(u);
+      });
+      speaking = parts.length > 0;
+      button.setAttribute("aria-pressed", speaking ? "true" : "false");
+      button.textContent = speaking ? "停止朗读" : "朗读本页";
+    });
+  }
+
+  function nameSearch() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-search[role=dialog]"),
+      function (d) { if (!d.hasAttribute("aria-label")) d.setAttribute("aria-label", "搜索本站"); });
+  }
+
   function init() {
+    setupElder();
+    setupSpeech();
+    nameSearch();
     Array.prototype.forEach.call(document.querySelectorAll("table.pk-sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("form.pk-when"), setupPicker);
   }
