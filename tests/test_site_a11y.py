@@ -22,14 +22,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from test_site_e2e import (  # noqa: F401  (browser and built are fixtures)
-    BuiltSite,
-    assert_clean,
-    browser,
-    built,
-    open_page,
-    shot,
-)
+from sitebuild import BuiltSite, assert_clean, open_page, shot
 
 AXE_SPEC = REPO / "tests" / "axe"
 ELDER_KEY = "pk-elder"
@@ -60,7 +53,7 @@ def test_the_restatement_pattern_finds_one() -> None:
     assert not restatements("缴费：不低于 400 元/人·年（原为 不低于 380 元/人·年）")
 
 
-def test_no_non_change_in_the_built_site_feed_or_changes_json(built: BuiltSite) -> None:  # noqa: F811
+def test_no_non_change_in_the_built_site_feed_or_changes_json(built: BuiltSite) -> None:
     found = []
     for f in built.out.rglob("*"):
         if f.suffix in (".html", ".xml", ".json") and f.is_file():
@@ -118,7 +111,7 @@ def set_elder(page: Any, on: bool) -> None:
 @pytest.mark.parametrize("mode", ["normal", "elder"])
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("family", list(FAMILIES))
-def test_axe_finds_no_serious_violation(browser: Any, built: BuiltSite, axe_source: str,  # noqa: F811
+def test_axe_finds_no_serious_violation(browser: Any, built: BuiltSite, axe_source: str,
                                         family: str, width: str, mode: str) -> None:
     w, h = WIDTHS[width]
     watched = open_page(browser, built, FAMILIES[family], width=w, height=h)
@@ -131,3 +124,140 @@ def test_axe_finds_no_serious_violation(browser: Any, built: BuiltSite, axe_sour
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
     assert_clean(watched, built)
     page.context.close()
+
+
+# -- 长辈模式 -----------------------------------------------------------------------------------
+MEASURE = """() => {
+    const main = document.querySelector('.md-content__inner');
+    const visible = el => {
+        const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    };
+    const text = [], small = [];
+    for (const el of main.querySelectorAll('*')) {
+        if (!visible(el) || el.closest('svg, h1, h2, h3, h4, h5, h6')) continue;
+        const own = Array.from(el.childNodes).some(
+            n => n.nodeType === 3 && n.textContent.trim() !== '');
+        if (!own) continue;
+        const s = getComputedStyle(el), size = parseFloat(s.fontSize);
+        const lh = s.lineHeight === 'normal' ? 1.2 * size : parseFloat(s.lineHeight);
+        text.push([el.tagName + '.' + el.className, size, lh / size]);
+    }
+    for (const el of main.querySelectorAll('a, button, summary, select, input')) {
+        if (!visible(el)) continue;
+        const r = el.getBoundingClientRect();
+        small.push([el.tagName + ' ' + el.textContent.trim().slice(0, 20), r.width, r.height]);
+    }
+    const body = getComputedStyle(main.querySelector('p') || main);
+    return {text, targets: small, body: parseFloat(body.fontSize)};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("family", ["home", "region", "comparison", "changes", "downloads"])
+def test_elder_mode_text_and_targets(browser: Any, built: BuiltSite, family: str,
+                                     width: str) -> None:
+    w, h = WIDTHS[width]
+    watched = open_page(browser, built, FAMILIES[family], width=w, height=h)
+    page = watched.page
+    normal = page.evaluate(MEASURE)
+    assert normal["body"] < 18            # the switch is what makes the difference
+    page.get_by_role("button", name="长辈模式").click()
+    assert page.evaluate("document.documentElement.classList.contains('pk-elder')")
+    m = page.evaluate(MEASURE)
+    assert m["body"] >= 18
+    small_text = [t for t in m["text"] if t[1] < 18 or t[2] < 1.3]
+    assert not small_text, small_text[:10]
+    assert m["targets"]
+    small_targets = [t for t in m["targets"] if t[1] < 44 or t[2] < 44]
+    assert not small_targets, small_targets[:10]
+    sw, cw = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sw <= cw, (sw, cw)
+    assert_clean(watched, built)
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_elder_mode_is_remembered_across_pages_and_switched_off(
+        browser: Any, built: BuiltSite) -> None:
+    watched = open_page(browser, built, "", width=390, height=844)
+    page = watched.page
+    button = page.get_by_role("button", name="长辈模式")
+    assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    page.get_by_role("link", name="清远市").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("regions/441800/")
+    assert page.evaluate("document.documentElement.classList.contains('pk-elder')")
+    assert page.get_by_role("button", name="长辈模式").get_attribute("aria-pressed") == "true"
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                         "'.md-content__inner p')).fontSize)")
+    assert size >= 18
+    page.get_by_role("button", name="长辈模式").click()
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert not page.evaluate("document.documentElement.classList.contains('pk-elder')")
+    assert_clean(watched, built)
+    page.context.close()
+
+
+FAKE_VOICES = """(() => {
+    const spoken = [];
+    window.__spoken = spoken;
+    const voices = %s;
+    Object.defineProperty(window, 'speechSynthesis', {value: {
+        getVoices: () => voices, speak: u => spoken.push(u.text), cancel: () => {},
+        addEventListener: () => {}}});
+    window.SpeechSynthesisUtterance = function (t) { this.text = t; };
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("voices", ["[]", "[{lang: 'en-US', name: 'en'}]",
+                                    "[{lang: 'zh-CN', name: 'zh'}]"])
+def test_read_aloud_only_with_a_chinese_voice(browser: Any, built: BuiltSite,
+                                              voices: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  service_workers="block")
+    context.add_init_script(FAKE_VOICES % voices)
+    page = context.new_page()
+    page.goto(built.url + "regions/441800/")
+    page.wait_for_load_state("networkidle")
+    button = page.locator(".pk-speak")
+    if "zh-CN" not in voices:
+        assert not button.is_visible()
+    else:
+        assert button.is_visible() and button.inner_text() == "朗读本页"
+        button.click()
+        spoken = page.evaluate("window.__spoken")
+        assert any("清远市" in s for s in spoken), spoken[:3]
+        assert button.inner_text() == "停止朗读"
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+def test_phone_comparison_names_regions_on_one_line(browser: Any, built: BuiltSite,
+                                                    mode: str) -> None:
+    watched = open_page(browser, built, FAMILIES["comparison"], width=390, height=844)
+    page = watched.page
+    set_elder(page, mode == "elder")
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'table.pk-compare tbody td:first-child > a:first-child, table.pk-compare th:first-child button'))
+        .map(a => { const s = getComputedStyle(a);
+                    return [a.textContent.trim(), a.getClientRects().length,
+                            a.getBoundingClientRect().height / parseFloat(s.lineHeight)]; })""")
+    assert any(name == "清远市" for name, _, _ in lines), lines
+    wrapped = [x for x in lines if x[1] != 1 or x[2] > 1.9]
+    assert not wrapped, wrapped
+    page.context.close()
+
+
+def test_footer_is_chinese(built: BuiltSite) -> None:
+    for rel in ("index.html", "regions/441800/index.html", "downloads/index.html"):
+        html = built.pages[rel]
+        assert "Made with" not in html and "Material for MkDocs" not in html, rel
+        assert "办理业务请以当地医保部门的规定为准" in html, rel
