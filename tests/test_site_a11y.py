@@ -261,3 +261,12 @@ def test_footer_is_chinese(built: BuiltSite) -> None:
         html = built.pages[rel]
         assert "Made with" not in html and "Material for MkDocs" not in html, rel
         assert "办理业务请以当地医保部门的规定为准" in html, rel
+
+
+def test_downloads_page_lists_the_workbook_and_values_csv_first(built: BuiltSite) -> None:
+    html = built.pages["downloads/index.html"]
+    main = html[html.index('<article'):]
+    links = re.findall(r'href="([^"]+\.(?:xlsx|csv))"', main)
+    assert [link.rsplit("/", 1)[-1] for link in links[:2]] == ["policykit.xlsx", "values.csv"]
+    first = main[:main.index("全部文件")]
+    assert "Excel 工作簿" in first and "每个历史数值一行" in first
