@@ -145,11 +145,12 @@ class Watched:
 
 
 def open_page(browser: Any, built: BuiltSite, path: str, width: int = 1280,
-              height: int = 900) -> Watched:
+              height: int = 900, color_scheme: str = "light") -> Watched:
     """A fresh page that records every request (and blocks any that leave localhost),
     console errors, page errors and dialogs."""
     context = browser.new_context(viewport={"width": width, "height": height},
-                                  locale="zh-CN", service_workers="block")
+                                  locale="zh-CN", service_workers="block",
+                                  color_scheme=color_scheme)
     page = context.new_page()
     w = Watched(page, [], [], [])
 

@@ -108,17 +108,22 @@ def set_elder(page: Any, on: bool) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("mode", ["normal", "elder"])
+@pytest.mark.parametrize("mode", ["normal", "elder", "dark"])
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_axe_finds_no_serious_violation(browser: Any, built: BuiltSite, axe_source: str,
                                         family: str, width: str, mode: str) -> None:
+    """Normal and elder mode in the light scheme; "dark" is normal mode with the reader's
+    system asking for a dark scheme (Material's slate palette)."""
     w, h = WIDTHS[width]
-    watched = open_page(browser, built, FAMILIES[family], width=w, height=h)
+    watched = open_page(browser, built, FAMILIES[family], width=w, height=h,
+                        color_scheme="dark" if mode == "dark" else "light")
     page = watched.page
     set_elder(page, mode == "elder")
     assert page.evaluate("document.documentElement.classList.contains('pk-elder')") == (
         mode == "elder")
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert scheme == ("slate" if mode == "dark" else "default")
     shot(page, f"a11y-{family}-{width}-{mode}")
     bad = run_axe(page, axe_source)
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
