@@ -275,3 +275,30 @@ def test_downloads_page_lists_the_workbook_and_values_csv_first(built: BuiltSite
     assert [link.rsplit("/", 1)[-1] for link in links[:2]] == ["policykit.xlsx", "values.csv"]
     first = main[:main.index("全部文件")]
     assert "Excel 工作簿" in first and "每个历史数值一行" in first
+
+
+# -- the summary card -------------------------------------------------------------------------
+@pytest.mark.browser
+def test_region_summary_card_is_on_the_first_phone_screen(browser: Any,
+                                                          built: BuiltSite) -> None:
+    watched = open_page(browser, built, "regions/441800/", width=390, height=844)
+    page = watched.page
+    card = page.locator(".pk-summary")
+    assert card.is_visible()
+    rows = {r.locator("dt").inner_text(): r for r in card.locator(".pk-sum-row").all()}
+    inpatient = rows["住院报销（居民）"]
+    text = inpatient.inner_text()
+    assert "一级医院：90%" in text and "二级医院：75%" in text and "三级医院：60%" in text
+    deductible = rows["住院起付线（职工）"]
+    assert deductible.locator("dd").inner_text().split()[0] in ("未公布", "未收录")
+    for row in (inpatient, deductible):
+        box = row.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, box
+    # Each figure links to its row below (or to the region it is inherited from).
+    first = inpatient.locator("a").first
+    assert first.get_attribute("href") == "#r-resident.inpatient.ratio--level1"
+    assert page.locator("tr#r-resident\\.inpatient\\.ratio--level1").count() == 1
+    assert "现行，沿用全国" in rows["居民个人缴费"].inner_text()
+    shot(page, "region-summary-phone")
+    assert_clean(watched, built)
+    page.context.close()

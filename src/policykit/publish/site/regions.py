@@ -24,6 +24,7 @@ from policykit.publish.site.markup import (
     rule_anchor,
     unsearched,
 )
+from policykit.publish.site.summary import summary_card
 from policykit.util.escape import md_text
 
 STALE_DAYS = 730
@@ -83,12 +84,14 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     meta.append(f'<a href="{api}">JSON 数据</a>')
     out.append(f'<p class="pk-meta">{" · ".join(meta)}</p>')
     out.append("")
+    rows = ctx.in_force(code)
+    if r.level != "national":
+        out += [summary_card(ctx, code, rows), ""]
     if r.note:
         out += [f'<p class="pk-note">{esc(r.note)}</p>', ""]
     children = ctx.children(code)
     if children:
         out += ["## 下辖地区", "", region_list(ctx, children, page), ""]
-    rows = ctx.in_force(code)
     out.append(f'<p class="pk-legend-text" data-search-exclude="true">以下为 <strong>{esc(ctx.day)}</strong> 有效的规则。'
                "“继承自”表示本地区没有单独规定、沿用上级或统筹区的规定；“未公布”表示来源没有给出该数字；"
                "“不低于/不高于”是上级规定的底线或上限。点击出处可查看原文摘录。</p>")
