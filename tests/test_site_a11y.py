@@ -302,3 +302,31 @@ def test_region_summary_card_is_on_the_first_phone_screen(browser: Any,
     shot(page, "region-summary-phone")
     assert_clean(watched, built)
     page.context.close()
+
+
+# -- search for citizens ------------------------------------------------------------------------
+DEVELOPER_PAGES = ("api/", "rules/", "format/")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected"), [("清远", "regions/441800/"),
+                                                 ("东莞", "regions/441900/")])
+def test_search_for_a_city_lists_its_page_first(browser: Any, built: BuiltSite,
+                                                query: str, expected: str) -> None:
+    watched = open_page(browser, built, "")
+    page = watched.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(state="visible")
+    hrefs = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.md-search-result__item > a.md-search-result__link')).map(a => a.href)""")
+    assert hrefs, "no result"
+    paths = [h[len(built.url):].split("#")[0].split("?")[0] for h in hrefs]
+    assert paths[0] == expected, paths[:5]
+    dev = [p for p in paths[:5] if p.startswith(DEVELOPER_PAGES)]
+    assert not dev, paths[:5]
+    shot(page, f"search-{expected.strip('/').replace('/', '-')}")
+    assert_clean(watched, built)
+    page.context.close()

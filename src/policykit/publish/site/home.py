@@ -104,7 +104,7 @@ def api_examples_html(ctx: SiteContext) -> str:
 
 
 def write_rules_page(ctx: SiteContext) -> None:
-    out = [front_matter("检查规则"), "# 检查规则", "",
+    out = [front_matter("检查规则", search_exclude=True), "# 检查规则", "",
            "<p>每次构建前，policykit 都会用下列规则检查数据；有错误时拒绝发布。"
            "本页由代码中的规则目录自动生成。</p>", "", "## 一致性规则", ""]
     if ctx.inp.rules:

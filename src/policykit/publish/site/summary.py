@@ -73,7 +73,8 @@ def summary_card(ctx: SiteContext, code: str,
                      f'<dd><ul>{"".join(parts)}</ul></dd></div>')
     return unsearched(
         f'<div class="pk-summary" role="region" aria-labelledby="pk-summary-title">'
-        f'<h2 id="pk-summary-title">看病报多少、缴多少（{esc(ctx.day)}）</h2>'
+        # A labelled region, not a heading: a heading here would be a search section.
+        f'<p class="pk-sum-title" id="pk-summary-title">看病报多少、缴多少（{esc(ctx.day)}）</p>'
         f'<dl>{"".join(items)}</dl>'
         '<p class="pk-legend-text">“现行”有明确起始日期；“据某年资料”只知道当年有效；'
         "“未公布”是来源没有给出数字；“未收录”是本站还没有这项数据。点击数值看出处。</p></div>")
