@@ -330,3 +330,25 @@ def test_search_for_a_city_lists_its_page_first(browser: Any, built: BuiltSite,
     shot(page, f"search-{expected.strip('/').replace('/', '-')}")
     assert_clean(watched, built)
     page.context.close()
+
+
+@pytest.mark.browser
+def test_phone_region_page_folds_its_sections_and_a_summary_link_opens_one(
+        browser: Any, built: BuiltSite) -> None:
+    watched = open_page(browser, built, "regions/441800/", width=390, height=844)
+    page = watched.page
+    row = page.locator("tr#r-resident\\.inpatient\\.ratio--level1")
+    folds = page.locator("button.pk-fold")
+    assert folds.count() >= 3
+    assert not row.is_visible()
+    assert all(b.get_attribute("aria-expanded") == "false" for b in folds.all())
+    page.locator(".pk-summary a").first.click()
+    assert row.is_visible()
+    page.get_by_role("button", name="待遇与报销").click()      # folds it again
+    assert not row.is_visible()
+    assert_clean(watched, built)
+    page.context.close()
+    desktop = open_page(browser, built, "regions/441800/")
+    assert desktop.page.locator("button.pk-fold").count() == 0
+    assert desktop.page.locator("tr#r-resident\\.inpatient\\.ratio--level1").is_visible()
+    desktop.page.context.close()

@@ -15,6 +15,8 @@
  * 4. Read-aloud: "朗读本页" reads the page's main text with the Web Speech API, shown
  *    only when the browser has a Chinese voice. No pop-ups either way.
  * 5. Material's search dialog gets an accessible name.
+ * 6. On a phone, a region page (the one with a summary card) folds its rule tables under
+ *    their headings (a button per heading); a link to a row opens its section.
  */
 (function () {
   "use strict";
@@ -200,7 +202,44 @@
       function (d) { if (!d.hasAttribute("aria-label")) d.setAttribute("aria-label", "搜索本站"); });
   }
 
+  function setupFolding() {
+    if (!document.querySelector(".pk-summary")) return;
+    if (!window.matchMedia || !window.matchMedia("(max-width: 44.9375em)").matches) return;
+    var sections = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".md-content__inner > h2"), function (h, i) {
+      var body = h.nextElementSibling;
+      if (!body || body.tagName !== "SECTION" || !body.querySelector("table.pk-stack")) return;
+      body.id = body.id || "pk-fold-" + i;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pk-fold";
+      button.setAttribute("aria-controls", body.id);
+      Array.prototype.slice.call(h.childNodes).forEach(function (n) {
+        if (!(n.classList && n.classList.contains("headerlink"))) button.appendChild(n);
+      });
+      h.insertBefore(button, h.firstChild);
+      function set(open) {
+        body.hidden = !open;
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      button.addEventListener("click", function () { set(body.hidden); });
+      set(false);
+      sections.push([body, set]);
+    });
+    function openTarget() {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id && document.getElementById(id);
+      if (!target) return;
+      sections.forEach(function (s) {
+        if (s[0].contains(target)) { s[1](true); target.scrollIntoView(); }
+      });
+    }
+    window.addEventListener("hashchange", openTarget);
+    openTarget();
+  }
+
   function init() {
+    setupFolding();
     setupElder();
     setupSpeech();
     nameSearch();
