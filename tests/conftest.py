@@ -21,6 +21,9 @@ EXAMPLES = REPO / "tests" / "examples"
 POLICIES = REPO / "policies"
 ARCHIVE = REPO / "archive"
 
+# The built site and the browser (session fixtures shared by the site test modules).
+pytest_plugins = ["sitebuild"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # The CLI caches parsed files under ~/.cache by default: the tests use (and

@@ -226,7 +226,7 @@ def test_history_and_rule_tables_are_left_out_of_search(content: site.SiteConten
     compare = content.files["compare/resident.inpatient.ratio.md"]
     # The table has nested <div>s, so it is excluded by a wrapping <section> (Material
     # ends an exclusion at the first closing tag of the same name).
-    assert '<section data-search-exclude="true"><div class="pk-tablewrap pk-scroll">' in compare
+    assert '<section data-search-exclude="true"><div class="pk-tablewrap pk-scroll" tabindex="0" role="region"' in compare
     assert re.search(r"<div[^>]*data-search-exclude", compare) is None
     # Titles stay searchable: the region's name and the rule's label.
     assert page.splitlines()[1] == 'title: "清远市"'

@@ -9,6 +9,14 @@
  *    large, in the JSON file named by its data-src, fetched from this site on the first
  *    change of day); this script only picks the last step starting on or before the
  *    day. It never computes a value.
+ * 3. 长辈模式 (elder mode): the switch at the top of every page toggles the class
+ *    pk-elder on <html> (large text, large targets; see policykit.css) and remembers it
+ *    in localStorage ("pk-elder" = "1"/"0"); the page head applies it before painting.
+ * 4. Read-aloud: "朗读本页" reads the page's main text with the Web Speech API, shown
+ *    only when the browser has a Chinese voice. No pop-ups either way.
+ * 5. Material's search dialog gets an accessible name.
+ * 6. On a phone, a region page (the one with a summary card) folds its rule tables under
+ *    their headings (a button per heading); a link to a row opens its section.
  */
 (function () {
   "use strict";
@@ -117,7 +125,124 @@
     form.hidden = false;
   }
 
+  var ELDER = "pk-elder";
+
+  function setupElder() {
+    var root = document.documentElement;
+    Array.prototype.forEach.call(document.querySelectorAll(".pk-elder-toggle"), function (b) {
+      b.setAttribute("aria-pressed", root.classList.contains(ELDER) ? "true" : "false");
+      b.addEventListener("click", function () {
+        var on = !root.classList.contains(ELDER);
+        root.classList.toggle(ELDER, on);
+        try { localStorage.setItem(ELDER, on ? "1" : "0"); } catch (e) { /* private mode */ }
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    });
+  }
+
+  function chineseVoice() {
+    if (!("speechSynthesis" in window)) return null;
+    var voices = window.speechSynthesis.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if (/^(zh|cmn)([-_]|$)/i.test(voices[i].lang)) return voices[i];
+    }
+    return null;
+  }
+
+  function pageText() {
+    var main = document.querySelector(".md-content__inner");
+    if (!main) return [];
+    var text = main.innerText.replace(/[ \t]+/g, " ");
+    // Short pieces: Chromium stops a long utterance after about 15 seconds.
+    return text.split(/(?<=[。！？；\n])/).map(function (s) { return s.trim(); })
+      .filter(function (s) { return s.length > 0; });
+  }
+
+  function setupSpeech() {
+    var button = document.querySelector(".pk-speak");
+    if (!button) return;
+    var speaking = false;
+    function refresh() { button.hidden = chineseVoice() === null; }
+    refresh();
+    if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener("voiceschanged", refresh);
+    }
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      var synth = window.speechSynthesis, voice = chineseVoice();
+      if (speaking || !voice) {
+        synth.cancel();
+        speaking = false;
+        button.setAttribute("aria-pressed", "false");
+        button.textContent = "朗读本页";
+        return;
+      }
+      var parts = pageText();
+      parts.forEach(function (part, i) {
+        var u = new SpeechSynthesisUtterance(part);
+        u.voice = voice;
+        u.lang = voice.lang;
+        if (i === parts.length - 1) {
+          u.onend = function () {
+            speaking = false;
+            button.setAttribute("aria-pressed", "false");
+            button.textContent = "朗读本页";
+          };
+        }
+        synth.speak(u);
+      });
+      speaking = parts.length > 0;
+      button.setAttribute("aria-pressed", speaking ? "true" : "false");
+      button.textContent = speaking ? "停止朗读" : "朗读本页";
+    });
+  }
+
+  function nameSearch() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-search[role=dialog]"),
+      function (d) { if (!d.hasAttribute("aria-label")) d.setAttribute("aria-label", "搜索本站"); });
+  }
+
+  function setupFolding() {
+    if (!document.querySelector(".pk-summary")) return;
+    if (!window.matchMedia || !window.matchMedia("(max-width: 44.9375em)").matches) return;
+    var sections = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".md-content__inner > h2"), function (h, i) {
+      var body = h.nextElementSibling;
+      if (!body || body.tagName !== "SECTION" || !body.querySelector("table.pk-stack")) return;
+      body.id = body.id || "pk-fold-" + i;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pk-fold";
+      button.setAttribute("aria-controls", body.id);
+      Array.prototype.slice.call(h.childNodes).forEach(function (n) {
+        if (!(n.classList && n.classList.contains("headerlink"))) button.appendChild(n);
+      });
+      h.insertBefore(button, h.firstChild);
+      function set(open) {
+        body.hidden = !open;
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      button.addEventListener("click", function () { set(body.hidden); });
+      set(false);
+      sections.push([body, set]);
+    });
+    function openTarget() {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id && document.getElementById(id);
+      if (!target) return;
+      sections.forEach(function (s) {
+        if (s[0].contains(target)) { s[1](true); target.scrollIntoView(); }
+      });
+    }
+    window.addEventListener("hashchange", openTarget);
+    openTarget();
+  }
+
   function init() {
+    setupFolding();
+    setupElder();
+    setupSpeech();
+    nameSearch();
     Array.prototype.forEach.call(document.querySelectorAll("table.pk-sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("form.pk-when"), setupPicker);
   }

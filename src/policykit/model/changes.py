@@ -5,7 +5,9 @@ value. Entries known only by an `observed` date are not changes (the day they
 began is unknown) and entries with no date at all are not either. The value
 before is whatever was in force the day before, inheritance included, found by
 the one timeline rule (`PolicySet.resolve`), so a county's first own value shows
-the prefecture value it replaced.
+the prefecture value it replaced. An entry that restates the value in force
+the day before (same value, same bound; only the source or date is new) is not
+a change and is left out.
 
 Used by `PolicySet.changes()`, `changes.json` and the site's timeline.
 """
@@ -60,6 +62,17 @@ def day_before(day: str) -> str | None:
         return None
 
 
+def restates(before: Entry, after: Entry) -> bool:
+    """True when `after` says what `before` already said: the same value with the
+    same bound (a new source, notice or date is not a change of value). Two
+    unknowns are the same value whatever reason each gives."""
+    if before.bound != after.bound:
+        return False
+    if before.value.is_unknown and after.value.is_unknown:
+        return True
+    return before.value == after.value
+
+
 def changes(ps: Timelines) -> list[RuleChange]:
     """Every dated change, newest first; ties by region, parameter, breakdown and
     history order, so the order is the same on every run."""
@@ -72,6 +85,8 @@ def changes(ps: Timelines) -> list[RuleChange]:
                 continue
             before = day_before(begins)
             previous = None if before is None else ps.value_at(code, parameter, before, bk)
+            if previous is not None and restates(previous.entry, e):
+                continue
             found.append(RuleChange(begins, e, previous))
     # `found` is in key and history order; a stable sort on the date keeps that for ties.
     found.sort(key=lambda c: c.date, reverse=True)

@@ -242,7 +242,8 @@ def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], cod
             f'<p class="pk-when-note"{SKIP}>表中为 <strong class="pk-day">{esc(ctx.day)}</strong> 有效的数值；'
             "点击表头排序。灰色“未收录”表示本站没有该地区的数据。</p>", "",
             unsearched(
-                f'<div class="pk-tablewrap pk-scroll"><table class="pk-table pk-sortable pk-compare" id="{ident}">'
+                f'<div class="pk-tablewrap pk-scroll" tabindex="0" role="region" aria-label="各地数值表（可左右滚动）">'
+                f'<table class="pk-table pk-sortable pk-compare" id="{ident}">'
                 f"<thead><tr><th>地区</th>{heads}</tr></thead><tbody>"
                 + "".join(body) + "</tbody></table></div>"),
             picker_data(ctx, page, ident, {"cells": cells, "sort": sorts, "rows": data_rows}), ""]

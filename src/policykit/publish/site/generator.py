@@ -38,7 +38,9 @@ def generate(ps: PolicySet, inp: SiteInput, docs_dir: Path | None = None) -> Sit
     write_handwritten_pages(ctx)
     write_rules_page(ctx)
     if inp.format_guide is not None:
-        ctx.files["format.md"] = inp.format_guide
+        # Developer pages (data format, check rules, JSON API) stay out of the citizens'
+        # site search; they are in the nav.
+        ctx.files["format.md"] = "---\nsearch:\n  exclude: true\n---\n\n" + inp.format_guide
     ctx.files["feed.xml"] = feed_text(ctx)
     files = dict(sorted(ctx.files.items())) if isinstance(ctx.files, dict) else ctx.files
     return SiteContent(files, nav(ctx, provinces))

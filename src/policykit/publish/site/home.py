@@ -61,19 +61,36 @@ def write_handwritten_pages(ctx: SiteContext) -> None:
                 parts["api-examples"] if path == "api.md" else "") + "\n"
 
 
+#: The two files most readers want, listed first on the downloads page with one sentence each.
+MAIN_DOWNLOADS = (
+    ("policykit.xlsx", "Excel 工作簿：按政策领域分工作表，第一个工作表是说明，"
+                       "用 Excel 或 WPS 表格直接打开。"),
+    ("values.csv", "全部数值的一张表：每个地区每条规则的每个历史数值一行，"
+                   "含日期、状态、出处和原文摘录。"),
+)
+
+
 def downloads_html(ctx: SiteContext) -> str:
     given = ctx.inp.downloads
     downloads = given() if callable(given) else given
     if not downloads:
         return '<p class="pk-empty">本次构建没有生成下载文件。</p>'
+    by_name = {d.path.rsplit("/", 1)[-1]: d for d in downloads if d.path.count("/") <= 1}
+    main = []
+    for name, sentence in MAIN_DOWNLOADS:
+        d = by_name.get(name)
+        if d is not None:
+            main.append(f'<li><a href="{file_url("downloads.md", d.path)}"><strong>{esc(name)}</strong>'
+                        f"</a>（{_size(d.size)}）：{esc(sentence)}</li>")
+    head = f'<ul class="pk-main-downloads">{"".join(main)}</ul><h2 id="all-files">全部文件</h2>' if main else ""
     rows = []
     for d in sorted(downloads, key=lambda d: d.path):
         kind = d.path.rsplit(".", 1)[-1].upper()
         rows.append(f'<tr><td data-label="文件"><a href="{file_url("downloads.md", d.path)}">'
                     f"{esc(d.path)}</a></td><td data-label=\"格式\">{esc(kind)}</td>"
                     f'<td data-label="大小">{_size(d.size)}</td></tr>')
-    return ('<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>文件</th><th>格式</th>'
-            "<th>大小</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+    return (head + '<div class="pk-tablewrap"><table class="pk-table pk-stack"><thead><tr><th>文件</th>'
+            "<th>格式</th><th>大小</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
 
 def api_examples_html(ctx: SiteContext) -> str:
@@ -87,7 +104,7 @@ def api_examples_html(ctx: SiteContext) -> str:
 
 
 def write_rules_page(ctx: SiteContext) -> None:
-    out = [front_matter("检查规则"), "# 检查规则", "",
+    out = [front_matter("检查规则", search_exclude=True), "# 检查规则", "",
            "<p>每次构建前，policykit 都会用下列规则检查数据；有错误时拒绝发布。"
            "本页由代码中的规则目录自动生成。</p>", "", "## 一致性规则", ""]
     if ctx.inp.rules:

@@ -24,6 +24,7 @@ from policykit.publish.site.markup import (
     rule_anchor,
     unsearched,
 )
+from policykit.publish.site.summary import summary_card
 from policykit.util.escape import md_text
 
 STALE_DAYS = 730
@@ -84,6 +85,9 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     meta.append(f'<a href="{page_url(page, "estimate/index.md")}?region={esc(code)}">报销估算</a>')
     out.append(f'<p class="pk-meta">{" · ".join(meta)}</p>')
     out.append("")
+    rows = ctx.in_force(code)
+    if r.level != "national":
+        out += [summary_card(ctx, code, rows), ""]
     if r.note:
         out += [f'<p class="pk-note">{esc(r.note)}</p>', ""]
     children = ctx.children(code)
