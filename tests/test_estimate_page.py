@@ -18,16 +18,8 @@ import pytest
 import policykit
 from conftest import POLICIES, run_cli
 from policykit.costs.compute import FIELDS
+from sitebuild import BuiltSite, _Quiet, assert_clean, free_port, open_page
 from test_estimate import fixture_policies
-from test_site_e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    BuiltSite,
-    _Quiet,
-    assert_clean,
-    free_port,
-    open_page,
-)
 
 AS_OF = "2026-06-01"
 
@@ -58,18 +50,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[
     finally:
         for gen in (bundled, fixed):
             gen.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def cases(which: str, regions: list[str], n: int, seed: int) -> list[dict[str, Any]]:
