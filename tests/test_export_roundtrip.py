@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from policykit import PolicySet
 from policykit.client import load_api
-from policykit.model.changes import day_before
+from policykit.model.changes import day_before, restates
 from policykit.model.entities import (
     Entry,
     catalogue_from_plain,
@@ -265,7 +265,17 @@ def test_value_fast_path_agrees_with_the_timeline_rule(ps: PolicySet) -> None:
 def test_changes_are_newest_first_with_the_value_before(ps: PolicySet) -> None:
     found = ps.changes()
     assert [c.date for c in found] == sorted((c.date for c in found), reverse=True)
-    assert len(found) == sum(1 for es in ps.rules.values() for e in es if e.start is not None)
+    # Every dated entry is a change unless it restates the value in force the day before
+    # (issue 20: a new source or date for the same value is not a change).
+    kept = 0
+    for (code, pid, bk), es in ps.rules.items():
+        for e in es:
+            if e.start is None:
+                continue
+            day = day_before(e.begins) if e.begins is not None else None
+            before = None if day is None else ps.resolve(code, pid, day, bk)
+            kept += before is None or not restates(before.entry, e)
+    assert len(found) == kept
     for c in found:
         assert c.entry.start is not None and c.date == c.entry.begins
         before = day_before(c.date)

@@ -121,20 +121,22 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
                 unsearched(rules_table(ctx, code, keys, rows, page)), ""]
     if stale:
         out += [f"## 超过 {ctx.inp.stale_years} 年未核实的规定（{display.STALE_ZH}） {NO_SEARCH}", "",
-                '<p class="pk-legend-text">这些数值最近一次有资料说明有效，已是 '
-                f"{ctx.inp.stale_years} 年以前；此后是否调整，本站不知道。它们不计入上面的规则，"
-                "使用前请向当地医保部门核实。</p>", "",
-                unsearched(rules_table(ctx, code, list(stale), stale, page)), ""]
+                # The legend inside the section: on a phone the section folds under its heading.
+                unsearched('<p class="pk-legend-text">这些数值最近一次有资料说明有效，已是 '
+                           f"{ctx.inp.stale_years} 年以前；此后是否调整，本站不知道。它们不计入上面的规则，"
+                           "使用前请向当地医保部门核实。</p>\n"
+                           + rules_table(ctx, code, list(stale), stale, page)), ""]
     if open_temporary:
         out += [f"## 阶段性措施（{display.OPEN_END_ZH}） {NO_SEARCH}", "",
-                '<p class="pk-legend-text">来源称这些措施为阶段性（临时）措施，但没有给出结束时间；'
-                "它们不计入上面的规则，是否仍在执行请向当地医保部门确认。</p>", "",
-                unsearched(rules_table(ctx, code, list(open_temporary), open_temporary, page)), ""]
+                unsearched('<p class="pk-legend-text">来源称这些措施为阶段性（临时）措施，但没有给出结束时间；'
+                           "它们不计入上面的规则，是否仍在执行请向当地医保部门确认。</p>\n"
+                           + rules_table(ctx, code, list(open_temporary), open_temporary, page)),
+                ""]
     pending = ctx.pending_entries(code)
     if pending:
         out += [f"## 计划、草案与状态不明的规定 {NO_SEARCH}", "",
-                '<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的规则。</p>',
-                "", unsearched(entries_table(ctx, pending, page, show_rule=True)), ""]
+                unsearched('<p class="pk-legend-text">这些规定尚未生效或状态不明，不计入上面的规则。</p>\n'
+                           + entries_table(ctx, pending, page, show_rule=True)), ""]
     out += history_section(ctx, code, page)
     out += missing_section(ctx, code, every)
     return "\n".join(out) + "\n"
