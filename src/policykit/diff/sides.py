@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykit import vcs
+import policykit.vcs as vcs
 from policykit.diagnostics import Diagnostic
 from policykit.diff.view import SideInfo
 from policykit.loader.build import LoadResult

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.diagnostics import Diagnostic, shown_path, sort_diagnostics
 from policykit.errors import PolicykitError
 from policykit.loader import cache as filecache

@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.diagnostics import Diagnostic, shown_path
 
 KINDS = {"region.yaml": "region", "sources.yaml": "sources", "catalogue.yaml": "catalogue"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.diagnostics import Diagnostic, shown_path
 from policykit.loader import schema
 from policykit.loader.discover import kind_of, special_kind

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.diagnostics import Diagnostic
 from policykit.loader.schemadefs import SCHEMAS, VALUE_KEYS, YEAR
 from policykit.loader.yamlsrc import pointer_join

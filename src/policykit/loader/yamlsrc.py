@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.diagnostics import Diagnostic
 from policykit.loader.yamlhelp import explain
 

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from policykit import codes
+import policykit.codes as codes
 from policykit.errors import EXIT_USAGE, PolicykitError
 from policykit.model.days import DayError, is_day
 from policykit.model.entities import Catalogue
