@@ -25,13 +25,8 @@ NUMERIC_KINDS = frozenset({"ratio", "amount", "number", "count", "duration", "ad
 # -- values -----------------------------------------------------------------------------
 def span(v: Value) -> tuple[Decimal, Decimal] | None:
     """(lowest, highest) of a numeric value; None for unknown and non-numeric values."""
-    if v.kind not in NUMERIC_KINDS:
-        return None
-    if v.number is not None:
-        return v.number, v.number
-    if v.low is not None and v.high is not None:
-        return v.low, v.high
-    return None
+    ns = v.numbers() if v.kind in NUMERIC_KINDS else ()
+    return (ns[0], ns[-1]) if ns else None
 
 
 def comparable(a: Value, b: Value) -> bool:

@@ -61,13 +61,8 @@ class RuleValue:
 
 
 def _numbers(v: Value) -> tuple[Decimal, Decimal] | None:
-    if v.kind not in ("ratio", "amount"):
-        return None
-    if v.number is not None:
-        return v.number, v.number
-    if v.low is not None and v.high is not None:
-        return v.low, v.high
-    return None
+    ns = v.numbers() if v.kind in ("ratio", "amount") else ()
+    return (ns[0], ns[-1]) if ns else None
 
 
 def rule_value(ps: PolicySet, code: str, day: str, role: str, parameter: str,
