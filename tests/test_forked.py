@@ -95,12 +95,33 @@ def test_parent_error_stops_the_child(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def _no_child_left() -> None:
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left running or unreaped
+def _children() -> set[int]:
+    """This process's children, running or unreaped (zombies keep their parent)."""
+    me = str(os.getpid())
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid ...": comm may hold spaces, so split after its ')'
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields and fields[1] == me:
+            found.add(int(stat.parent.name))
+    return found
 
 
-def test_fork_map_gives_the_in_line_results() -> None:
+@pytest.fixture(autouse=True)
+def _children_before() -> set[int]:
+    # Under pytest-xdist a worker may already have children of its own (the session's
+    # browser driver): only children started during the test count.
+    return _children()
+
+
+def _no_child_left(before: set[int]) -> None:
+    assert _children() <= before, _children() - before  # none left running or unreaped
+
+
+def test_fork_map_gives_the_in_line_results(_children_before: set[int]) -> None:
     """Every item once, by its index, computed in children (several of them, as the
     parent hands out items), the same as in-line."""
     items = [f"项目{i}" for i in range(23)]
@@ -110,10 +131,10 @@ def test_fork_map_gives_the_in_line_results() -> None:
     pids = {pid for _, pid in found.values()}
     assert os.getpid() not in pids and 1 < len(pids) <= 3
     assert list(fork_map(lambda x: x * 2, items, 1)) == list(enumerate(x * 2 for x in items))
-    _no_child_left()
+    _no_child_left(_children_before)
 
 
-def test_fork_map_raises_a_childs_error() -> None:
+def test_fork_map_raises_a_childs_error(_children_before: set[int]) -> None:
     def five(x: int) -> int:
         if x == 5:
             raise ValueError("五 five")
@@ -121,7 +142,7 @@ def test_fork_map_raises_a_childs_error() -> None:
 
     with pytest.raises(RuntimeError, match="ValueError: 五 five"):
         list(fork_map(five, list(range(10)), 3))
-    _no_child_left()
+    _no_child_left(_children_before)
 
     def dies(x: int) -> int:
         if x == 2:
@@ -130,10 +151,11 @@ def test_fork_map_raises_a_childs_error() -> None:
 
     with pytest.raises(RuntimeError, match="exited with 3"):
         list(fork_map(dies, list(range(10)), 2))
-    _no_child_left()
+    _no_child_left(_children_before)
 
 
-def test_leaving_fork_map_early_stops_the_children(tmp_path: Path) -> None:
+def test_leaving_fork_map_early_stops_the_children(tmp_path: Path,
+                                                   _children_before: set[int]) -> None:
     def slow(x: int) -> int:
         if x:
             time.sleep(5)
@@ -145,7 +167,7 @@ def test_leaving_fork_map_early_stops_the_children(tmp_path: Path) -> None:
         assert i == 0
         break
     assert time.monotonic() - started < 4
-    _no_child_left()
+    _no_child_left(_children_before)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -227,8 +249,8 @@ def test_partition_keeps_inheritance_links_in_one_part(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(tmp_path: Path,
-                                                                parallel: bool) -> None:
+def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(
+        tmp_path: Path, parallel: bool, _children_before: set[int]) -> None:
     """A page mkdocs cannot render (its template does not exist) fails the build with
     SiteBuildError whichever process renders it, leaves no output and no child behind."""
     import shutil
@@ -248,5 +270,4 @@ def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(tmp_path: Path,
                    as_of="2025-06-30", site_url="http://127.0.0.1:8000/", commit=None,
                    parallel=parallel)
     assert not (tmp_path / "out").exists()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left running or unreaped
+    _no_child_left(_children_before)
