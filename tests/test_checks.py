@@ -180,25 +180,82 @@ def test_bad_sources_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert "nowhere" in res.stderr
 
 
-# -- S1: quotes in archived sources ------------------------------------------------------------
+# -- S1, S2: quotes in archived sources --------------------------------------------------------
+def _add_source_fields(cwd: Path, fields: str) -> Path:
+    """Append lines to the shared source s1 (or new sources) and make cwd/archive."""
+    src = cwd / "policies" / "sources.yaml"
+    src.write_text(src.read_text(encoding="utf-8") + fields, encoding="utf-8")
+    archive = cwd / "archive"
+    archive.mkdir(exist_ok=True)
+    return archive
+
+
 def test_quotes_checked_against_archived_text(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
-    src = cwd / "policies" / "sources.yaml"
-    src.write_text(src.read_text(encoding="utf-8") + "    seed: notice.txt\n", encoding="utf-8")
-    archive = cwd / "archive"
-    archive.mkdir()
-    # traditional characters, a pinyin gloss and full-width digits in the archive
-    (archive / "notice.txt").write_text("總(zǒng)費率８%，單位6%。", encoding="utf-8")
+    archive = _add_source_fields(cwd, "    seed: notice.txt\n")
+    (archive / "notice.txt").write_text("总费率8%，单位6%。", encoding="utf-8")
     res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
     assert res.returncode == 1, res.stderr
     [line] = res.stdout.splitlines()
     assert line.startswith("policies/regions/000000/440000/441800/region.yaml:27:16: S1 error ")
-    assert "个人2%" in line
-    # every quote found once the archive has it, across a line break
-    (archive / "notice.txt").write_text("總(zǒng)費率８%，單位6%，\n個 人2%。", encoding="utf-8")
+    assert "个人2%" in line and "逐字比较" in line
+    (archive / "notice.txt").write_text("总费率8%，单位6%，个人2%。", encoding="utf-8")
     res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
     assert res.returncode == 0 and res.stdout == "", res.stdout
     (archive / "notice.txt").unlink()
     res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
     assert res.returncode == 1
     assert "policies/sources.yaml:8:11: S1 error" in res.stdout
+
+
+def test_only_the_declared_normalisation_applies(tmp_path: Path) -> None:
+    """A pinyin gloss in the archive hides the quote unless the source declares
+    strip-pinyin-glosses; nothing else is folded (a line break, traditional characters
+    or full-width digits still differ from the quote)."""
+    cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
+    archive = _add_source_fields(cwd, "    seed: notice.txt\n")
+    (archive / "notice.txt").write_text("总(zǒng)费率8%，单位6%，个人2%。", encoding="utf-8")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert [ln.split(" S1 ")[0] for ln in res.stdout.splitlines()] == [
+        "policies/regions/000000/440000/441800/region.yaml:13:16:"]
+    _add_source_fields(cwd, "    quote_normalisation: strip-pinyin-glosses\n")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert res.returncode == 0 and res.stdout == "", res.stdout
+    for archived in ("总(zǒng)费率8%，单位6%，个\n人2%。", "总(zǒng)费率8%，單位6%，个人2%。",
+                     "总(zǒng)费率８%，单位6%，个人2%。"):
+        (archive / "notice.txt").write_text(archived, encoding="utf-8")
+        res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+        assert res.returncode == 1 and res.stdout.count(" S1 error ") == 1, archived
+        assert "已按 strip-pinyin-glosses 处理存档原文" in res.stdout
+
+
+def test_quote_without_archived_text_is_reported_not_skipped(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
+    _add_source_fields(cwd, "")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    assert res.returncode == 0  # warnings only
+    lines = res.stdout.splitlines()
+    assert [ln.split(" S2 ")[0] for ln in lines] == [
+        f"policies/regions/000000/440000/441800/region.yaml:{n}:16:" for n in (13, 20, 27)]
+    assert all("没有存档原文" in ln and "s1" in ln for ln in lines)
+    res = run_cli("check", "policies", "--sources", "archive", "--strict", cwd=cwd)
+    assert res.returncode == 1
+
+
+def test_quotes_checked_via_the_copy_they_were_verified_against(tmp_path: Path) -> None:
+    cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
+    archive = _add_source_fields(cwd, (
+        "    via: copy\n"
+        "  - {id: copy, title: 转载, issuer: 第三方, kind: secondary, seed: copy.txt}\n"))
+    (archive / "copy.txt").write_text("总费率8%，单位6%。", encoding="utf-8")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    [line] = res.stdout.splitlines()
+    assert ":27:16: S1 error " in line and "经由 copy" in line and "copy.txt" in line
+    (archive / "copy.txt").write_text("总费率8%，单位6%，个人2%。", encoding="utf-8")
+    assert run_cli("check", "policies", "--sources", "archive", cwd=cwd).stdout == ""
+    src = cwd / "policies" / "sources.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("via: copy", "via: nowhere"),
+                   encoding="utf-8")
+    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    [line] = res.stdout.splitlines()
+    assert line.startswith("policies/sources.yaml:8:10: S1 error ") and "nowhere" in line

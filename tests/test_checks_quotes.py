@@ -55,12 +55,13 @@ def test_months_in_days() -> None:
     assert _days(D(90), "day") == (D(90), D(90))
 
 
-def test_archived_text_normalisation() -> None:
-    pytest.importorskip("opencc")
-    from policykit.check.quotes import SourceText
+def test_archived_text_normalisations() -> None:
+    from policykit.check.quotes import NORMALISERS
+    from policykit.model.entities import QUOTE_NORMALISATIONS
 
-    norm = SourceText()
-    archived = norm.normalise("醫(yī)療保險(xiǎn)費率按０．７%執(zhí)行,\n較省規(guī)定")
-    assert norm.normalise("医疗保险费率按0.7%执行,较省规定") in archived
-    assert norm.normalise("醫療保險費率按 0.7% 執行") in archived
-    assert norm.normalise("费率按0.8%执行") not in archived
+    # every name the schema accepts has exactly one implementation
+    assert tuple(NORMALISERS) == QUOTE_NORMALISATIONS
+    strip = NORMALISERS["strip-pinyin-glosses"]
+    assert strip("醫(yī)療保險(xiǎn)費率按０．７%執(zhí)行,\n較省規(guī)定") == "醫療保險費率按０．７%執行,\n較省規定"
+    # only lower-case pinyin in ASCII brackets is a gloss: other brackets stay
+    assert strip("乘车(船)凭证 (Ab) (2021)") == "乘车(船)凭证 (Ab) (2021)"

@@ -30,8 +30,9 @@ policykit check [ROOT] [--format text|json|github] [--strict] [--sources DIR]
   with, with its file and line.
 - 退出码 exit code：0 无错误；1 有错误（`--strict` 时警告也算）；2 用法错误。
 - `--format github`：GitHub Actions 注释（`::error file=…,line=…::`）；已确认的警告输出为 `::notice`。
-- `--sources DIR`：另外检查每条摘录是否出现在来源的存档原文中（规则 S1，需安装 `policykit[extract]`）。
-  `policykit check --sources archive policies` 检查本项目的种子文件。
+- `--sources DIR`：另外检查每条摘录是否逐字出现在它核对过的存档原文中（S1；存档原文只按来源声明的
+  `quote_normalisation` 处理，见 `docs/format.md` §4）；没有存档原文可核对的摘录逐条报告（S2），不跳过。
+  `policykit check --sources archive policies` 检查本项目的全部摘录。
 - 比较在“同时有效”的每个日期进行：数值按 `docs/format.md` §3.3 的唯一规则（`policykit.model.timeline`）取得，
   包括继承来的数值和沿途的底线/上限；区间只在确定违反时报告（区间与单个数值重叠时无法判断，不报）。
 
@@ -77,7 +78,7 @@ policykit check [ROOT] [--format text|json|github] [--strict] [--sources DIR]
 ```
 
 - `version`：格式版本，字段只增不改；`ok`：按所给的 `--strict` 是否通过；`counts`：各级别数量（含已确认的）。
-- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R26`、`S1`、`E_CHECK_FAILED`、`W_ACK_*`）、
+- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R26`、`S1`、`S2`、`E_CHECK_FAILED`、`W_ACK_*`）、
   `severity`（`error`/`warning`/`info`）、`file`（含命令行给出的根目录前缀）、`line`/`col`（从 1 起）、
   `pointer`（文件内的 JSON Pointer）、`message_zh`/`message_en`、`acknowledged`（确认理由或 `null`）。
 - 诊断按 file、line、col、code 排序；键按字母排序；UTF-8。

@@ -3,9 +3,9 @@
 Two questions the checks ask of a `quote`:
 * does it contain the entry's number (R13)? A source writes 0.9 as 90%, ９０％ or
   "90 percent", 2,000,000 yuan as 200万, 3 months as 3个月 or 三个月;
-* does it appear in the archived text of its source (S1, `check --sources`)? The
-  archived seeds carry conversion artefacts (pinyin glosses, traditional characters,
-  full-width forms), so both sides are normalised the same way first.
+* does it appear in the archived text of its source (S1, `check --sources`)? Exactly,
+  after the one normalisation the source declares (`quote_normalisation`, e.g. the
+  pinyin glosses some archived pages carry removed).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from functools import lru_cache
 
 PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_SPACE = re.compile(r"\s+")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_CHARS = set(_CN_DIGITS) | set("十百千万两")
@@ -124,23 +123,20 @@ def percent_written_as_ratio(n: Decimal, quote: str) -> bool:
 
 
 # -- archived source texts -------------------------------------------------------------
-def _t2s() -> Callable[[str], str]:
-    """OpenCC traditional → simplified, imported lazily (optional dependency)."""
-    from opencc import OpenCC
-
-    converter = OpenCC("t2s")
-    return converter.convert  # type: ignore[no-any-return]
+def strip_pinyin_glosses(text: str) -> str:
+    """醫(yī)療 → 醫療: the conversion glosses of some archived pages, and nothing else."""
+    return PINYIN_GLOSS.sub("", text)
 
 
-class SourceText:
-    """Normalises quotes and archived texts alike: pinyin glosses removed, traditional
-    characters simplified, whitespace dropped, full-width forms folded (NFKC)."""
+# Every normalisation a source may declare (`quote_normalisation`), by name: what is
+# removed from the archived text before its quotes are sought in it. The quote itself
+# is never changed, and nothing else is folded (no traditional → simplified, no
+# whitespace, no full-width forms): a quote is a verbatim copy.
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    "strip-pinyin-glosses": strip_pinyin_glosses,
+}
 
-    def __init__(self) -> None:
-        self._convert = _t2s()
 
-    def normalise(self, text: str) -> str:
-        text = PINYIN_GLOSS.sub("", text)
-        text = unicodedata.normalize("NFKC", text)
-        text = self._convert(text)
-        return _SPACE.sub("", text)
+def quote_in_text(quote: str, archived: str) -> bool:
+    """Whether a quote occurs in an archived text (already normalised as declared)."""
+    return bool(quote) and quote in archived

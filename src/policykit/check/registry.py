@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from policykit.check.acknowledge import ACK_ERROR, ACK_UNUSED
+from policykit.check.archive import QUOTE_IN_SOURCE, QUOTE_UNVERIFIED
 from policykit.check.rule import CHECK_FAILED, MetaCode, Rule
 from policykit.check.rules import (
     floors,
@@ -38,4 +39,5 @@ def _collect(families: tuple[ModuleType, ...]) -> list[Rule]:
 
 RULES: list[Rule] = _collect(FAMILIES)
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
-META_CODES: list[MetaCode] = [sources.QUOTE_IN_SOURCE, CHECK_FAILED, ACK_ERROR, ACK_UNUSED]
+META_CODES: list[MetaCode] = [QUOTE_IN_SOURCE, QUOTE_UNVERIFIED, CHECK_FAILED, ACK_ERROR,
+                              ACK_UNUSED]

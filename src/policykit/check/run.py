@@ -14,10 +14,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from policykit.check.acknowledge import acknowledge
+from policykit.check.archive import check_quotes_in_sources
 from policykit.check.context import Context
 from policykit.check.registry import RULES, RULES_BY_ID
 from policykit.check.rule import guarded, run_rule
-from policykit.check.rules.sources import check_quotes_in_sources
 from policykit.diagnostics import Diagnostic
 from policykit.model.entities import NATIONAL
 from policykit.model.policyset import PolicySet
@@ -25,7 +25,7 @@ from policykit.util.fork import MIN_RULES_TO_CHECK, can_fork, forked
 from policykit.util.gc import gc_paused
 
 # RULES: the rules `run` runs, the registry's in id order (a test adds a crashing one here).
-__all__ = ["RULES", "partition", "run", "run_regions", "sources_supported"]
+__all__ = ["RULES", "partition", "run", "run_regions"]
 
 # Large policy sets are checked by two processes (a forked child shares the loaded set):
 # each walks the rules of its own part of the regions. The parts are whole groups of
@@ -77,7 +77,7 @@ def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
 def run(ps: PolicySet, display: str = "", sources: Path | None = None,
         parallel: bool | None = None) -> list[Diagnostic]:
     """Every rule over the policy set; acknowledgements applied. With `sources`, also
-    check each quote against its source's archived text (S1). `parallel`: check half
+    check each quote against the archived text it was verified against (S1, S2). `parallel`: check half
     of the regions in a forked child (default: for large policy sets on more than one
     core); the findings and their order are the same either way (each rule's findings
     in file and line order)."""
@@ -125,9 +125,3 @@ def _gc_off() -> AbstractContextManager[None]:
     the whole policy set alive, cyclic GC passes would cost a third of the run."""
     return gc_paused(freeze=False)
 
-
-def sources_supported() -> bool:
-    """Whether `--sources` can run (OpenCC, an optional dependency, is installed)."""
-    import importlib.util
-
-    return importlib.util.find_spec("opencc") is not None

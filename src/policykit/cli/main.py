@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from policykit.check import run as checks
 from policykit.check.docs import codes_markdown
 from policykit.check.tree import check_tree
 from policykit.cli import build as cli_build
@@ -54,9 +53,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not sources.is_dir():
             raise UsageError(f"找不到原文存档文件夹 {args.sources}",
                              f"source archive folder {args.sources} does not exist")
-        if not checks.sources_supported():
-            raise UsageError("--sources 需要 opencc-python-reimplemented（pip install 'policykit[extract]'）",
-                             "--sources needs opencc-python-reimplemented (pip install 'policykit[extract]')")
     root, shown = policy_root(args.root)
     checked = check_tree(root, shown, args.root.rstrip("/"),
                          use_memo=not (args.exact or args.no_cache), sources=sources,
@@ -107,8 +103,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="校验并运行一致性规则 / validate and run consistency rules")
     _add_check_args(p)
     p.add_argument("--sources", metavar="DIR", default=None,
-                   help="同时把每条原文摘录与 DIR 中存档的原文核对（S1）/ also check every "
-                        "quote against the archived source texts in DIR (S1)")
+                   help="同时把每条原文摘录与 DIR 中存档的原文核对（S1、S2）/ also check every "
+                        "quote against the archived source texts in DIR (S1, S2)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("codes", help="诊断代码文档 / print the diagnostic-code catalogue (Markdown)")
     p.set_defaults(func=cmd_codes)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policykit.model.entities import CODE_RE
+from policykit.model.entities import CODE_RE, QUOTE_NORMALISATIONS
 
 BASE = "https://policykit.github.io/policykit/schemas/v1/"
 
@@ -260,6 +260,17 @@ def sources_schema() -> Json:
             },
             "url": {"type": "string", "pattern": r"^https?://"},
             "seed": {"type": "string", "pattern": r"^[0-9A-Za-z_.-]+\.txt$"},
+            "via": {
+                "type": "string", "pattern": r"^[a-z0-9][a-z0-9_.-]*$",
+                "description": "id of the source whose text the quotes were verified against "
+                               "(e.g. a third-party copy of an official document); "
+                               "`check --sources` looks for them in that source's archived text",
+            },
+            "quote_normalisation": {
+                "enum": list(QUOTE_NORMALISATIONS),
+                "description": "what is removed from the archived text before a quote is "
+                               "sought in it; absent: the quote must appear exactly",
+            },
             "official": {"type": "boolean"},
             "note": TEXT,
         },

@@ -27,6 +27,9 @@ NATIONAL = "000000"
 # `fullmatch`: `match` with `$` lets a trailing newline through, and `\d` takes
 # any script's digits. The JSON Schemas derive their pattern from this one.
 CODE_RE = re.compile(r"[0-9]{6}")
+# how a source's archived text may be normalised before its quotes are sought in it
+# (docs/format.md §4; implemented in check/quotes.py)
+QUOTE_NORMALISATIONS = ("strip-pinyin-glosses",)
 
 
 # The same few thousand numbers recur across 480,000 values: one Decimal each.
@@ -449,12 +452,16 @@ class Source:
     seed: str | None = None
     official: bool | None = None
     note: str | None = None
+    # where the quotes were verified (another source's id, e.g. a third-party copy of an
+    # official text) and how the archived text is normalised before a quote is sought
+    via: str | None = None
+    quote_normalisation: str | None = None
     file: str = field(default="", compare=False)
 
     def to_plain(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k in ("id", "title", "issuer", "kind", "doc_number", "date", "url", "seed",
-                  "official", "note"):
+                  "via", "quote_normalisation", "official", "note"):
             v = getattr(self, k)
             if v is not None:
                 out[k] = v
@@ -467,7 +474,8 @@ def source_from_plain(raw: dict[str, Any], file: str = "") -> Source:
         doc_number=raw.get("doc_number"),
         date=None if raw.get("date") is None else date_str(raw["date"]),
         url=raw.get("url"), seed=raw.get("seed"), official=raw.get("official"),
-        note=raw.get("note"), file=file,
+        note=raw.get("note"), via=raw.get("via"),
+        quote_normalisation=raw.get("quote_normalisation"), file=file,
     )
 
 

@@ -1,20 +1,16 @@
 """Rules on the evidence: a stated number appears in its quote (R13), a quote is not a
 realised statistic (R21), document numbers are well formed (R24, checked once over the
-sources), and, with `check --sources`, each quote appears in its source's archived text
-(S1, a code of the checker run only on request, so not in the rule catalogue)."""
+sources). Quotes against archived texts (`check --sources`, S1/S2): `check.archive`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 from policykit.check.context import Context, Reporter
 from policykit.check.quotes import normalise_numbers, number_in_quote, plain
-from policykit.check.rule import MetaCode, rule
+from policykit.check.rule import rule
 from policykit.check.rules.common import Diags, is_share_unit
-from policykit.diagnostics import Diagnostic
 from policykit.loader.positions import source_pointers as pointers_of_sources
 from policykit.model.display import pct
 from policykit.model.entities import Parameter
@@ -141,53 +137,3 @@ def r24_doc_numbers(rep: Reporter) -> Diags:
 def source_pointers(ctx: Context, rel: str) -> dict[str, str]:
     """Source id → its JSON pointer in a sources file (read only when a problem is found)."""
     return pointers_of_sources(ctx.ps.root, rel)
-
-
-# == S1: quotes in archived source texts ==========================================================
-QUOTE_IN_SOURCE = MetaCode(
-    "S1", "error", "摘录见于存档原文", "Quote found in the archived source",
-    "仅在 `policykit check --sources DIR` 时运行：来源写了 seed（存档文件名）时，每条摘录必须出现在 DIR 下该文件中。"
-    "比较前两边都去掉拼音注音（如 醫(yī)）、繁体转简体（OpenCC t2s，需安装 opencc-python-reimplemented，"
-    "即 policykit[extract]）、去掉空白并统一全角字符。存档文件缺失也报告。")
-
-
-def check_quotes_in_sources(ctx: Context, folder: Path) -> Iterable[Diagnostic]:
-    from policykit.check.quotes import SourceText
-
-    norm = SourceText()
-    texts: dict[str, str | None] = {}
-    reported_missing: set[str] = set()
-    ps = ctx.ps
-    for key in sorted(ps.rules):
-        for e in ps.rules[key]:
-            src = ps.sources.get(e.source)
-            if src is None or not src.seed:
-                continue
-            if src.seed not in texts:
-                path = folder / src.seed
-                try:
-                    texts[src.seed] = norm.normalise(path.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError):
-                    texts[src.seed] = None
-            text = texts[src.seed]
-            if text is None:
-                if src.id not in reported_missing:
-                    reported_missing.add(src.id)
-                    ptr = source_pointers(ctx, src.file).get(src.id, "") + "/seed"
-                    line, col = ps.locate(src.file, ptr)
-                    yield QUOTE_IN_SOURCE.at(
-                        ctx.shown(src.file), line, col, ptr,
-                        f"来源 {src.id} 的存档文件 {folder / src.seed} 不存在或无法读取",
-                        f"the archived text {folder / src.seed} of source {src.id} is "
-                        "missing or unreadable")
-                continue
-            if norm.normalise(e.quote) in text:
-                continue
-            ptr = f"{e.pointer}/quote"
-            line, col = ps.locate(e.file, ptr)
-            yield QUOTE_IN_SOURCE.at(
-                ctx.shown(e.file), line, col, ptr,
-                f"摘录在来源 {src.id} 的存档原文 {src.seed} 中找不到（已去掉拼音注音、繁转简、去空白）：“{e.quote}”",
-                f"the quote is not in {src.seed}, the archived text of source {src.id} "
-                "(pinyin glosses removed, traditional → simplified, whitespace "
-                f"ignored): '{e.quote}'")
