@@ -131,6 +131,33 @@ def test_coverage_year_values_show_their_year(content: site.SiteContent) -> None
     assert rows and "2025 年度" in _text(rows[0])
 
 
+@pytest.mark.parametrize(("day", "year", "subsidy"), [
+    ("2024-06-01", 2024, "670"), ("2025-06-01", 2025, "700")])
+def test_national_floors_show_their_coverage_year(day: str, year: int, subsidy: str) -> None:
+    """The national resident subsidy and contribution floors are dated by the year the
+    notice names (2024 年度, 2025 年度), on the national page and where 辰溪 inherits them."""
+    ps = policykit.load(POLICIES)
+    out = generate(ps, SiteInput(as_of=day, site_url="http://x/", changes=()))
+    for page in ("regions/000000.md", "regions/431223.md"):
+        current = out.files[page].split("## 历史记录")[0]
+        rows = [_text(r) for r in re.findall(r"<tr[^>]*>.*?</tr>", current)
+                if "居民医保人均财政补助标准" in _text(r) or "居民医保个人缴费标准" in _text(r)]
+        assert rows, page
+        assert all(f"{year} 年度" in r for r in rows), (page, rows)
+        assert any(subsidy in r for r in rows if "财政补助" in r), (page, rows)
+
+
+def test_show_gives_the_national_floors_by_coverage_year() -> None:
+    from conftest import run_cli
+
+    for day, year in (("2024-06-01", 2024), ("2025-06-01", 2025)):
+        res = run_cli("show", "000000", str(POLICIES), "--at", day)
+        assert res.returncode == 0, res.stderr
+        lines = [ln for ln in res.stdout.splitlines() if ln.startswith("- ") and (
+            "居民医保人均财政补助标准" in ln or "居民医保个人缴费标准" in ln)]
+        assert len(lines) == 2 and all(f"{year} 年度" in ln for ln in lines), lines
+
+
 def test_disease_pages_say_how_each_list_is_known(tmp_path: Path) -> None:
     from conftest import REPO
 
