@@ -2,7 +2,9 @@
 
 Each case in tests/examples/checks/<rule>/{fail,pass}/policies/ is laid over the shared
 minimal set in tests/examples/checks/_shared/policies/ (a case may replace any shared
-file) and checked with `policykit check policies --strict` (in-process, conftest.run_cli);
+file) and checked with `policykit check policies --strict --at DAY` (in-process,
+conftest.run_cli), DAY from the case's at.txt or EXAMPLES_DAY: the rules on ages (R27–R29)
+measure from the check's day, so a case's output must not depend on the day it runs;
 the output must equal expected.txt exactly (file, line, column, rule id, message).
 Regenerate an expected.txt after a deliberate message change with
 `POLICYKIT_REGEN=1 pytest tests/test_checks.py` and review the diff.
@@ -27,6 +29,14 @@ CASES_ROOT = EXAMPLES / "checks"
 SHARED = CASES_ROOT / "_shared" / "policies"
 CASES = sorted(p for p in CASES_ROOT.glob("*/*") if p.is_dir() and p.parent.name != "_shared")
 REGEN = os.environ.get("POLICYKIT_REGEN") == "1"
+# The check's day of the examples without an at.txt: their data are dated 2019–2025, and
+# on this day none of them is old enough for the rules on ages (R27–R29).
+EXAMPLES_DAY = "2022-06-01"
+
+
+def check_day(case: Path) -> str:
+    at = case / "at.txt"
+    return at.read_text(encoding="utf-8").strip() if at.is_file() else EXAMPLES_DAY
 
 
 def lay_out(case: Path, tmp_path: Path) -> Path:
@@ -43,7 +53,7 @@ def fatal(line: str) -> bool:
 @pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}-{p.name}" for p in CASES])
 def test_example_exact_output(case: Path, tmp_path: Path) -> None:
     cwd = lay_out(case, tmp_path)
-    res = run_cli("check", "policies", "--strict", cwd=cwd)
+    res = run_cli("check", "policies", "--strict", "--at", check_day(case), cwd=cwd)
     assert "Traceback" not in res.stderr
     expected_file = case / "expected.txt"
     if REGEN:
@@ -78,7 +88,7 @@ def test_every_rule_has_a_failing_and_a_passing_example() -> None:
 def test_rule_catalogue_is_complete_and_stable() -> None:
     ids = [r.id for r in registry.RULES]
     assert len(ids) == len(set(ids))
-    assert all(i.startswith("R") and 1 <= int(i[1:]) <= 26 for i in ids)
+    assert all(i.startswith("R") and 1 <= int(i[1:]) <= 30 for i in ids)
     for r in registry.RULES:
         assert r.severity in ("error", "warning", "info")
         assert r.title_zh and r.title_en and r.rationale and r.example, r.id
@@ -88,7 +98,7 @@ def test_rule_catalogue_is_complete_and_stable() -> None:
 # -- acknowledgements and --strict ---------------------------------------------------------
 def test_acknowledged_warning_is_shown_and_not_fatal_under_strict(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "acknowledge" / "pass", tmp_path)
-    res = run_cli("check", "policies", "--strict", "--format", "json", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--strict", "--format", "json", cwd=cwd)
     payload = json.loads(res.stdout)
     assert res.returncode == 0 and payload["ok"] is True
     [d] = payload["diagnostics"]
@@ -97,13 +107,13 @@ def test_acknowledged_warning_is_shown_and_not_fatal_under_strict(tmp_path: Path
 
 def test_warning_without_acknowledgement_is_fatal_only_under_strict(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R5" / "fail", tmp_path)
-    assert run_cli("check", "policies", cwd=cwd).returncode == 0
-    assert run_cli("check", "policies", "--strict", cwd=cwd).returncode == 1
+    assert run_cli("check", "policies", "--at", EXAMPLES_DAY, cwd=cwd).returncode == 0
+    assert run_cli("check", "policies", "--at", EXAMPLES_DAY, "--strict", cwd=cwd).returncode == 1
 
 
 def test_github_annotations(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R6" / "fail", tmp_path)
-    res = run_cli("check", "policies", "--format", "github", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--format", "github", cwd=cwd)
     assert res.returncode == 1
     first = res.stdout.splitlines()[0]
     assert first.startswith(
@@ -113,7 +123,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 
 def test_json_shape(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R4" / "fail", tmp_path)
-    res = run_cli("check", "policies", "--format", "json", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--format", "json", cwd=cwd)
     payload = json.loads(res.stdout)
     assert set(payload) == {"version", "ok", "counts", "diagnostics"}
     assert payload["version"] == 1 and payload["ok"] is False
@@ -135,21 +145,21 @@ def test_check_tree_is_what_the_command_reports(tmp_path: Path,
 
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
     cwd = lay_out(CASES_ROOT / "R4" / "fail", tmp_path)
-    res = run_cli("check", "policies", "--format", "json", "--no-cache", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--format", "json", "--no-cache", cwd=cwd)
     printed = json.loads(res.stdout)["diagnostics"]
     root = cwd / "policies"
-    full = check_tree(root, "policies", use_memo=False)
+    full = check_tree(root, "policies", use_memo=False, day=EXAMPLES_DAY)
     assert [d.to_json() for d in sort_diagnostics(full.diagnostics)] == printed
     assert full.files == len(list(root.rglob("*.yaml")))
     assert not (tmp_path / "cache").exists()            # use_memo=False keeps nothing
-    first = check_tree(root, "policies")                # a full run, which keeps the memo
+    first = check_tree(root, "policies", day=EXAMPLES_DAY)  # a full run, which keeps the memo
     assert sort_diagnostics(first.diagnostics) == sort_diagnostics(full.diagnostics)
 
     def no_rules(*args: object, **kwargs: object) -> None:
         raise AssertionError("the memo should have answered")
 
     monkeypatch.setattr(checks, "run", no_rules)
-    again = check_tree(root, "policies")                # answered from the memo
+    again = check_tree(root, "policies", day=EXAMPLES_DAY)  # answered from the memo
     assert sort_diagnostics(again.diagnostics) == sort_diagnostics(full.diagnostics)
     assert again.files == full.files
 
@@ -168,14 +178,14 @@ def test_crash_is_reported_with_the_other_findings(monkeypatch: pytest.MonkeyPat
     cwd = lay_out(CASES_ROOT / "R6" / "fail", tmp_path)
     ps = load_tree(cwd / "policies").policyset
     assert ps is not None
-    codes = sorted(d.code for d in checks.run(ps, "policies"))
+    codes = sorted(d.code for d in checks.run(ps, "policies", day=EXAMPLES_DAY))
     # R98 yields R98-coded copies of R6's three findings, then crashes; R6 still runs
     assert codes == ["E_CHECK_FAILED", "R6", "R6", "R6", "R98", "R98", "R98"]
 
 
 def test_bad_sources_folder_is_a_usage_error(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
-    res = run_cli("check", "policies", "--sources", "nowhere", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "nowhere", cwd=cwd)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "nowhere" in res.stderr
 
@@ -194,16 +204,16 @@ def test_quotes_checked_against_archived_text(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
     archive = _add_source_fields(cwd, "    seed: notice.txt\n")
     (archive / "notice.txt").write_text("总费率8%，单位6%。", encoding="utf-8")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert res.returncode == 1, res.stderr
     [line] = res.stdout.splitlines()
     assert line.startswith("policies/regions/000000/440000/441800/region.yaml:27:16: S1 error ")
     assert "个人2%" in line and "逐字比较" in line
     (archive / "notice.txt").write_text("总费率8%，单位6%，个人2%。", encoding="utf-8")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert res.returncode == 0 and res.stdout == "", res.stdout
     (archive / "notice.txt").unlink()
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert res.returncode == 1
     assert "policies/sources.yaml:8:11: S1 error" in res.stdout
 
@@ -215,16 +225,16 @@ def test_only_the_declared_normalisation_applies(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
     archive = _add_source_fields(cwd, "    seed: notice.txt\n")
     (archive / "notice.txt").write_text("总(zǒng)费率8%，单位6%，个人2%。", encoding="utf-8")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert [ln.split(" S1 ")[0] for ln in res.stdout.splitlines()] == [
         "policies/regions/000000/440000/441800/region.yaml:13:16:"]
     _add_source_fields(cwd, "    quote_normalisation: strip-pinyin-glosses\n")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert res.returncode == 0 and res.stdout == "", res.stdout
     for archived in ("总(zǒng)费率8%，单位6%，个\n人2%。", "总(zǒng)费率8%，單位6%，个人2%。",
                      "总(zǒng)费率８%，单位6%，个人2%。"):
         (archive / "notice.txt").write_text(archived, encoding="utf-8")
-        res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+        res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
         assert res.returncode == 1 and res.stdout.count(" S1 error ") == 1, archived
         assert "已按 strip-pinyin-glosses 处理存档原文" in res.stdout
 
@@ -232,13 +242,13 @@ def test_only_the_declared_normalisation_applies(tmp_path: Path) -> None:
 def test_quote_without_archived_text_is_reported_not_skipped(tmp_path: Path) -> None:
     cwd = lay_out(CASES_ROOT / "R1" / "pass", tmp_path)
     _add_source_fields(cwd, "")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     assert res.returncode == 0  # warnings only
     lines = res.stdout.splitlines()
     assert [ln.split(" S2 ")[0] for ln in lines] == [
         f"policies/regions/000000/440000/441800/region.yaml:{n}:16:" for n in (13, 20, 27)]
     assert all("没有存档原文" in ln and "s1" in ln for ln in lines)
-    res = run_cli("check", "policies", "--sources", "archive", "--strict", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", "--strict", cwd=cwd)
     assert res.returncode == 1
 
 
@@ -248,14 +258,14 @@ def test_quotes_checked_via_the_copy_they_were_verified_against(tmp_path: Path) 
         "    via: copy\n"
         "  - {id: copy, title: 转载, issuer: 第三方, kind: secondary, seed: copy.txt}\n"))
     (archive / "copy.txt").write_text("总费率8%，单位6%。", encoding="utf-8")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     [line] = res.stdout.splitlines()
     assert ":27:16: S1 error " in line and "经由 copy" in line and "copy.txt" in line
     (archive / "copy.txt").write_text("总费率8%，单位6%，个人2%。", encoding="utf-8")
-    assert run_cli("check", "policies", "--sources", "archive", cwd=cwd).stdout == ""
+    assert run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd).stdout == ""
     src = cwd / "policies" / "sources.yaml"
     src.write_text(src.read_text(encoding="utf-8").replace("via: copy", "via: nowhere"),
                    encoding="utf-8")
-    res = run_cli("check", "policies", "--sources", "archive", cwd=cwd)
+    res = run_cli("check", "policies", "--at", EXAMPLES_DAY, "--sources", "archive", cwd=cwd)
     [line] = res.stdout.splitlines()
     assert line.startswith("policies/sources.yaml:8:10: S1 error ") and "nowhere" in line

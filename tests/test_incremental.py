@@ -197,3 +197,19 @@ def test_every_finding_of_a_region_is_in_its_file(tmp_path: Path) -> None:
         assert sort_diagnostics(one_by_one + whole_set) == sort_diagnostics(whole), root
         with_findings += bool(one_by_one)
     assert with_findings >= 16
+
+
+def test_the_memo_of_one_day_does_not_answer_for_another(root: Path) -> None:
+    """The rules on ages (R27–R29) depend on the check's day, so the memo is kept per
+    day: a warm check on another day reports what a full check on that day reports."""
+    def check(day: str, *extra: str) -> str:
+        res = run_cli("check", str(root), "--at", day, "--format", "json", *extra)
+        assert "Traceback" not in res.stderr
+        return res.stdout
+
+    late = check("2026-12-04")
+    assert '"R27"' in late and check("2026-12-04") == late  # the memo answers
+    early = check("2021-09-01")
+    assert early == check("2021-09-01", "--no-cache")
+    assert '"R27"' not in early and '"R29"' in early  # 德州's plan for 2020-07-01
+    assert check("2026-12-04") == late == check("2026-12-04", "--no-cache")

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from policykit.diagnostics import Diagnostic, Severity, shown_path
+from policykit.model.days import today
 from policykit.model.display import breakdown_zh, value_en, value_zh
 from policykit.model.entities import Breakdown, Entry, Parameter, Value
 from policykit.model.policyset import PolicySet, RuleKey
-from policykit.model.timeline import Resolved
+from policykit.model.timeline import DEFAULT_STALE_YEARS, Resolved
 
 NUMERIC_KINDS = frozenset({"ratio", "amount", "number", "count", "duration", "adjustment"})
 
@@ -80,9 +81,14 @@ class Context:
     acknowledged: list[Entry] = field(default_factory=list)
     # The regions walked (`part`); None: all of them.
     walked: frozenset[str] | None = None
+    # The check's day (`check --at`, default today) and staleness horizon: the rules on
+    # how old a confirmation, a temporary measure or a plan is (R27–R29) read them.
+    day: str = ""
+    stale_years: int = DEFAULT_STALE_YEARS
 
     @staticmethod
-    def of(ps: PolicySet, display: str = "") -> Context:
+    def of(ps: PolicySet, display: str = "", day: str | None = None,
+           stale_years: int = DEFAULT_STALE_YEARS) -> Context:
         by_param: dict[str, list[RuleKey]] = defaultdict(list)
         owned: dict[tuple[str, str], list[Breakdown]] = defaultdict(list)
         bounded: dict[str, set[str]] = defaultdict(set)
@@ -97,7 +103,7 @@ class Context:
                 if e.acknowledge:
                     acknowledged.append(e)
         return Context(ps, display, ps.rules, dict(by_param), dict(owned), dict(bounded),
-                       acknowledged)
+                       acknowledged, day=day or today(), stale_years=stale_years)
 
     def part(self, regions: frozenset[str]) -> Context:
         """The same index, walking only the rules of these regions (the part of the set

@@ -33,6 +33,10 @@ policykit check [ROOT] [--format text|json|github] [--strict] [--sources DIR]
 - `--sources DIR`：另外检查每条摘录是否逐字出现在它核对过的存档原文中（S1；存档原文只按来源声明的
   `quote_normalisation` 处理，见 `docs/format.md` §4）；没有存档原文可核对的摘录逐条报告（S2），不跳过。
   `policykit check --sources archive policies` 检查本项目的全部摘录。
+- `--at DATE`：检查日期（缺省今天）。R27（地区核实过时）、R28（阶段性措施无结束日期）、R29（计划日期已过）从这一天算起，
+  过时期限为 3 年（`policykit build` 检查时用构建日期和 `--stale-after-years`）。同一份数据在不同日期的检查结果可以不同，
+  所以检查的缓存（memo）按检查日期分开保存：每天第一次检查完整运行。
+  The rules on ages measure from the check's day (`--at`, default today); the memo is kept per day.
 - 比较在“同时有效”的每个日期进行：数值按 `docs/format.md` §3.3 的唯一规则（`policykit.model.timeline`）取得，
   包括继承来的数值和沿途的底线/上限；区间只在确定违反时报告（区间与单个数值重叠时无法判断，不报）。
 
@@ -78,7 +82,7 @@ policykit check [ROOT] [--format text|json|github] [--strict] [--sources DIR]
 ```
 
 - `version`：格式版本，字段只增不改；`ok`：按所给的 `--strict` 是否通过；`counts`：各级别数量（含已确认的）。
-- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R26`、`S1`、`S2`、`E_CHECK_FAILED`、`W_ACK_*`）、
+- 每条诊断：`code`（加载器代码 `E_*`、规则 `R1`–`R30`、`S1`、`S2`、`E_CHECK_FAILED`、`W_ACK_*`）、
   `severity`（`error`/`warning`/`info`）、`file`（含命令行给出的根目录前缀）、`line`/`col`（从 1 起）、
   `pointer`（文件内的 JSON Pointer）、`message_zh`/`message_en`、`acknowledged`（确认理由或 `null`）。
 - 诊断按 file、line、col、code 排序；键按字母排序；UTF-8。

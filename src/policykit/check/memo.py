@@ -22,8 +22,9 @@ region) and every finding. The next `check` hashes the files and compares:
   full check.
 
 The memo is an accelerator like the content cache: stored with a salt made of the
-content cache's salt, a digest of policykit's own code and the paths shown in
-messages; a corrupt or foreign memo is ignored; any error reading or writing it is
+content cache's salt, a digest of policykit's own code, the paths shown in messages,
+and the check's day and staleness horizon (the rules on ages, R27–R29, depend on them:
+a memo of another day is not used, so the first check of a day runs in full); a corrupt or foreign memo is ignored; any error reading or writing it is
 silent. `--no-cache`, `--exact` and `--sources` always run in full.
 """
 
@@ -41,8 +42,10 @@ from policykit.check import run as checks
 from policykit.diagnostics import Diagnostic, shown_path
 from policykit.loader import cache as filecache
 from policykit.loader.build import KINDS, LoadResult, discover, load_file, load_tree
+from policykit.model.days import today
 from policykit.model.entities import code_str
 from policykit.model.policyset import inheritance_chain
+from policykit.model.timeline import DEFAULT_STALE_YEARS
 
 _KEY = "memo"
 
@@ -68,12 +71,12 @@ class Header:
                       else code_str(raw["pooling_region"]))
 
 
-def _salt(shown: str, display: str) -> bytes:
+def _salt(shown: str, display: str, day: str, stale_years: int) -> bytes:
     h = hashlib.sha256(filecache.salt())
     package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    h.update(f"\0{shown}\0{display}".encode())
+    h.update(f"\0{shown}\0{display}\0{day}\0{stale_years}".encode())
     return h.digest()
 
 
@@ -85,19 +88,26 @@ class Memo:
     shown: str  # how the loader names files in messages
     display: str  # how the checks name them
     path: Path | None
+    day: str  # the check's day and staleness horizon (`checks.run`)
+    stale_years: int
 
     @classmethod
-    def open(cls, root: Path, shown: str, display: str) -> Memo:
+    def open(cls, root: Path, shown: str, display: str, day: str | None = None,
+             stale_years: int = DEFAULT_STALE_YEARS) -> Memo:
+        day = day or today()
         directory = filecache.cache_dir()
         if directory is None:
-            return cls(root, shown, display, None)
+            return cls(root, shown, display, None, day, stale_years)
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
-        return cls(root, shown, display, directory / f"{name}.check")
+        return cls(root, shown, display, directory / f"{name}.check", day, stale_years)
+
+    def _key(self) -> bytes:
+        return _salt(self.shown, self.display, self.day, self.stale_years)
 
     def _read(self) -> dict[str, Any] | None:
         if self.path is None:
             return None
-        blob = filecache.read_entries(self.path, _salt(self.shown, self.display)).get(_KEY)
+        blob = filecache.read_entries(self.path, self._key()).get(_KEY)
         try:
             memo = orjson.loads(blob) if blob is not None else None
         except orjson.JSONDecodeError:
@@ -130,7 +140,7 @@ class Memo:
                             option=orjson.OPT_SORT_KEYS)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            filecache.write_entries(self.path, _salt(self.shown, self.display), {_KEY: blob})
+            filecache.write_entries(self.path, self._key(), {_KEY: blob})
         except OSError:
             pass  # an unwritable cache only costs speed
 
@@ -200,7 +210,8 @@ class Memo:
         shown = {shown_path(self.display, rel) for rel in plan.files_again}
         loaded = {shown_path(self.shown, rel) for rel in plan.files_again}
         fresh = [d for d in result.diagnostics if d.file in loaded]
-        fresh += checks.run_regions(result.policyset, self.display, plan.again)
+        fresh += checks.run_regions(result.policyset, self.display, plan.again, self.day,
+                                    self.stale_years)
         diags = [d for d in plan.old if d.file not in shown | loaded] + fresh
         if not any(d.code == "E_CHECK_FAILED" for d in fresh):
             self._write(digests, plan.headers, diags)

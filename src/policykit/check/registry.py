@@ -10,6 +10,7 @@ from policykit.check.acknowledge import ACK_ERROR, ACK_UNUSED
 from policykit.check.archive import QUOTE_IN_SOURCE, QUOTE_UNVERIFIED
 from policykit.check.rule import CHECK_FAILED, MetaCode, Rule
 from policykit.check.rules import (
+    ages,
     floors,
     ordering,
     periods,
@@ -20,7 +21,7 @@ from policykit.check.rules import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    values, relations, ordering, floors, periods, structure, sources)
+    values, relations, ordering, floors, periods, structure, sources, ages)
 
 
 def _collect(families: tuple[ModuleType, ...]) -> list[Rule]:

@@ -21,6 +21,7 @@ from policykit.check.rule import guarded, run_rule
 from policykit.diagnostics import Diagnostic
 from policykit.model.entities import NATIONAL
 from policykit.model.policyset import PolicySet
+from policykit.model.timeline import DEFAULT_STALE_YEARS
 from policykit.util.fork import MIN_RULES_TO_CHECK, can_fork, forked
 from policykit.util.gc import gc_paused
 
@@ -75,14 +76,16 @@ def partition(ps: PolicySet, n: int) -> list[frozenset[str]]:
 
 
 def run(ps: PolicySet, display: str = "", sources: Path | None = None,
-        parallel: bool | None = None) -> list[Diagnostic]:
+        parallel: bool | None = None, day: str | None = None,
+        stale_years: int = DEFAULT_STALE_YEARS) -> list[Diagnostic]:
     """Every rule over the policy set; acknowledgements applied. With `sources`, also
     check each quote against the archived text it was verified against (S1, S2). `parallel`: check half
     of the regions in a forked child (default: for large policy sets on more than one
     core); the findings and their order are the same either way (each rule's findings
-    in file and line order)."""
+    in file and line order). `day`: the check's day (default today), which the rules
+    on ages (R27–R29) measure from, with the staleness horizon `stale_years`."""
     with _gc_off():
-        ctx = Context.of(ps, display)
+        ctx = Context.of(ps, display, day, stale_years)
         if parallel is None:
             parallel = len(ps.rules) >= MIN_RULES_TO_CHECK and can_fork()
         by_region = [r for r in RULES if not r.whole_set]
@@ -108,13 +111,14 @@ def run(ps: PolicySet, display: str = "", sources: Path | None = None,
         return acknowledge(ctx, out, RULES_BY_ID)
 
 
-def run_regions(ps: PolicySet, display: str, regions: frozenset[str]) -> list[Diagnostic]:
+def run_regions(ps: PolicySet, display: str, regions: frozenset[str], day: str | None = None,
+                stale_years: int = DEFAULT_STALE_YEARS) -> list[Diagnostic]:
     """What `run` finds walking these regions' own rules and records (every rule but
     the whole-set ones), acknowledgements of their values applied: the findings
     `run` reports in these regions' files. `ps` need hold only these regions and
     the regions they inherit from (`check.memo`)."""
     with _gc_off():
-        part = Context.of(ps, display).part(regions)
+        part = Context.of(ps, display, day, stale_years).part(regions)
         found = [d for rule in RULES if not rule.whole_set
                  for d in sorted(run_rule(part, rule), key=Diagnostic.sort_key)]
         return acknowledge(part, found, RULES_BY_ID)

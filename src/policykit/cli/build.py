@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     ps = result.policyset
     if ps is not None and result.ok:
         diags += findings(result, root, shown, use_memo=not args.no_cache,
-                          progress=progress(args))
+                          progress=progress(args), day=as_of,
+                          stale_years=args.stale_after_years)
     if report(diags, args.format, args.strict, result.files) != EXIT_OK \
             or ps is None or not result.ok:
         print("policykit: 数据有错误，未构建网站，原网站保持不变 "

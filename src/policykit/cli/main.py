@@ -29,6 +29,7 @@ from policykit.cli.common import (
     add_load_args,
     bilingual_help,
     choices_help,
+    day_arg,
     load_root,
     policy_root,
     progress,
@@ -57,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     checked = check_tree(root, shown, args.root.rstrip("/"),
                          use_memo=not (args.exact or args.no_cache), sources=sources,
                          progress=progress(args), load=lambda: load_root(root, shown, args),
-                         gc_freeze=getattr(args, "owns_process", False))
+                         gc_freeze=getattr(args, "owns_process", False), day=args.at)
     return report(checked.diagnostics, args.format, args.strict, checked.files)
 
 
@@ -105,6 +106,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", metavar="DIR", default=None,
                    help="同时把每条原文摘录与 DIR 中存档的原文核对（S1、S2）/ also check every "
                         "quote against the archived source texts in DIR (S1, S2)")
+    p.add_argument("--at", type=day_arg("--at"), default=None, metavar="DATE",
+                   help="检查日期（缺省：今天）：R27–R29 按这一天计算核实日期、阶段性措施和计划的时间 / "
+                        "the check's day (default: today), from which R27–R29 measure how old a "
+                        "confirmation, a temporary measure or a plan is")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("codes", help="诊断代码文档 / print the diagnostic-code catalogue (Markdown)")
     p.set_defaults(func=cmd_codes)

@@ -271,6 +271,12 @@ def sources_schema() -> Json:
                 "description": "what is removed from the archived text before a quote is "
                                "sought in it; absent: the quote must appear exactly",
             },
+            "region": {
+                **REGION_CODE,
+                "description": "code of the region whose own document this is (its issuer's "
+                               "region); check R30 warns when a region's inherited value "
+                               "rests only on another region's document",
+            },
             "official": {"type": "boolean"},
             "note": TEXT,
         },

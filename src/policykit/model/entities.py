@@ -456,12 +456,13 @@ class Source:
     # official text) and how the archived text is normalised before a quote is sought
     via: str | None = None
     quote_normalisation: str | None = None
+    region: str | None = None  # code of the region whose document it is (R30)
     file: str = field(default="", compare=False)
 
     def to_plain(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k in ("id", "title", "issuer", "kind", "doc_number", "date", "url", "seed",
-                  "via", "quote_normalisation", "official", "note"):
+                  "via", "quote_normalisation", "region", "official", "note"):
             v = getattr(self, k)
             if v is not None:
                 out[k] = v
@@ -475,7 +476,8 @@ def source_from_plain(raw: dict[str, Any], file: str = "") -> Source:
         date=None if raw.get("date") is None else date_str(raw["date"]),
         url=raw.get("url"), seed=raw.get("seed"), official=raw.get("official"),
         note=raw.get("note"), via=raw.get("via"),
-        quote_normalisation=raw.get("quote_normalisation"), file=file,
+        quote_normalisation=raw.get("quote_normalisation"),
+        region=None if raw.get("region") is None else code_str(raw["region"]), file=file,
     )
 
 

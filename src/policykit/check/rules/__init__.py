@@ -1,4 +1,4 @@
-"""The consistency rules R1–R26, one module per family of rules.
+"""The consistency rules R1–R30, one module per family of rules.
 
 Each rule is a function taking a `Reporter` (the indexed policy set plus the rule's
 id and severity) and yielding Diagnostics located at the value that breaks the rule;

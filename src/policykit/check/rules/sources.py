@@ -1,6 +1,7 @@
 """Rules on the evidence: a stated number appears in its quote (R13), a quote is not a
 realised statistic (R21), document numbers are well formed (R24, checked once over the
-sources). Quotes against archived texts (`check --sources`, S1/S2): `check.archive`."""
+sources), a value that other regions inherit rests on a document of its own region (R30).
+Quotes against archived texts (`check --sources`, S1/S2): `check.archive`."""
 
 from __future__ import annotations
 
@@ -137,3 +138,35 @@ def r24_doc_numbers(rep: Reporter) -> Diags:
 def source_pointers(ctx: Context, rel: str) -> dict[str, str]:
     """Source id → its JSON pointer in a sources file (read only when a problem is found)."""
     return pointers_of_sources(ctx.ps.root, rel)
+
+
+# == R30: inherited values from another region's document ========================================
+# Levels whose values the regions under them inherit (a county's rules are its own). The
+# level, not the regions present in the set, decides: the set may hold no county of a
+# prefecture yet, and a finding must depend only on the region's own file and the
+# sources (`check.memo`).
+INHERITED_LEVELS = frozenset({"national", "province", "prefecture"})
+
+
+@rule("R30", "warning", "被继承的数值须有本地区的来源", "Inherited values rest on the region's own document",
+      rationale="全国、省、市的数值会被下级地区继承；它唯一的来源若是另一个地区的文件（来源登记中该来源的 region 不是本地区），"
+                "下级地区页面上显示的“继承自 …”其实只是别的地区的转述。请找到本地区自己的文件，或在确认后写 acknowledge 说明理由。"
+                "来源没有写 region 的（新闻、转述）不检查。依据：广东省生育保险费率 1% 只见于东莞市 2019 年的报告，清远继承（issue 16）。",
+      example="# 440000 广东省\nratio: 0.01\nsource: dg-2019-08-09   # region: \"441900\"（东莞市的报告）")
+def r30_inherited_from_another_region(rep: Reporter) -> Diags:
+    ctx = rep.ctx
+    for (code, _, _), entries in ctx.rules.items():
+        region = ctx.ps.regions.get(code)
+        if region is None or region.level not in INHERITED_LEVELS:
+            continue
+        for e in entries:
+            src = ctx.ps.sources.get(e.source)
+            if src is None or src.region is None or src.region == code or not e.can_be_in_force:
+                continue
+            yield rep.at(
+                e, f"{region.name.zh}的这一数值由下级地区继承，但唯一的来源 {src.id} 是{src.issuer}（地区 {src.region}）"
+                   f"的文件，不是{region.name.zh}自己的：请找到本地区的文件",
+                f"this value of {region.name.en or region.name.zh} is inherited by the regions "
+                f"under it, but its only source, {src.id}, is a document of {src.issuer} (region "
+                f"{src.region}), not of {region.name.en or region.name.zh}: find the region's own "
+                "document")
