@@ -53,7 +53,7 @@ def test_console_script_exit_codes(tmp_path: Path) -> None:
     assert bad.stdout == (INVALID / "expected.txt").read_text(encoding="utf-8")
     assert console("check", "policies", cwd=VALID).returncode == 0
     cwd = rule_failure(tmp_path)
-    broken = console("check", "policies", "--strict", cwd=cwd)
+    broken = console("check", "policies", "--strict", "--at", "2022-06-01", cwd=cwd)
     assert broken.returncode == 1, broken.stderr
     assert broken.stdout == (EXAMPLES / "checks" / "R6" / "fail" / "expected.txt").read_text(
         encoding="utf-8")

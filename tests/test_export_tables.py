@@ -66,7 +66,7 @@ def test_values_csv_has_one_row_per_value(ps: policykit.PolicySet, downloads: Pa
     assert len(frame) == len(entries(ps))
     assert list(frame["quote"]) == [neutralise(e.quote) for e in entries(ps)]
     row = frame[(frame.region_code == "441900")
-                & (frame.parameter == "employee.contribution.total_rate")].iloc[0]
+                & (frame.parameter == "employee.contribution.unified_total_rate")].iloc[0]
     assert row["value_raw"] == "0.021" and row["value_zh"] == "2.1%"
     assert row["region_name"] == "东莞市" and row["source_title"]
 

@@ -46,7 +46,7 @@ SCALARS = [
     ("441800", "employee.general_outpatient.ratio", "2021-08-24", {}, "0.55", "441800"),
     ("441800", "resident.general_outpatient.ratio", "2021-08-24", {}, "0.55", "441800"),
     # 东莞市 contribution rates (DG-02, DG-04) and 广东省's 1 % inherited by 清远市
-    ("441900", "employee.contribution.total_rate", "2019-08-09", {}, "0.021", "441900"),
+    ("441900", "employee.contribution.unified_total_rate", "2019-08-09", {}, "0.021", "441900"),
     ("441900", "maternity.contribution.rate", "2019-08-09", {}, "0.007", "441900"),
     ("441800", "maternity.contribution.rate", "2019-08-09", {}, "0.01", "440000"),
     # 东莞市 critical-illness share of the new subsidy (DG-07), one per year
@@ -167,7 +167,7 @@ def test_only_a_floor_is_shown_as_a_floor(ps) -> None:
 
 
 def test_dongguan_total_rate_is_temporary_and_its_delta_reconciles(ps) -> None:
-    r = ps.value("441900", "employee.contribution.total_rate", "2019-08-09")
+    r = ps.value("441900", "employee.contribution.unified_total_rate", "2019-08-09")
     assert r.entry.status == "temporary"
     d = r.entry.delta
     assert (d.old, d.by, d.mode) == (D("0.028"), D("-0.007"), "pp")
