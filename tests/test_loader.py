@@ -193,9 +193,14 @@ def test_bundled_yaml_validates_with_check_jsonschema() -> None:
 
 
 def test_format_guide_example_is_valid(tmp_path: Path) -> None:
-    """The complete example in docs/format.md stays a valid region file."""
+    """The complete example in docs/format.md stays a valid region file, and is what it
+    says it is: an excerpt of the 清远 file, its lines in the file's order, none added."""
     guide = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
     block = guide.split("## 6. 完整示例")[1].split("```yaml\n")[1].split("```")[0]
+    real = next(p for p in POLICIES.rglob("region.yaml") if "441800" in p.parent.name)
+    lines = iter(real.read_text(encoding="utf-8").splitlines())
+    for line in block.splitlines():
+        assert any(line == other for other in lines), f"not in {real.name} (in order): {line}"
     root = tmp_path / "policies"
     shutil.copytree(POLICIES, root)
     target = next(p for p in root.rglob("region.yaml") if "441800" in p.parent.name)
