@@ -172,7 +172,10 @@ def policy_sets(draw: st.DrawFn) -> PolicySet:
             optional={"doc_number": TEXT, "date": PARTIAL_DATE,
                       "url": st.just("https://example.org/") | st.just("http://x.cn/a?b=1"),
                       "seed": word(WORD, WORD, 7).map(lambda w: w + ".txt"),
-                      "official": st.booleans(), "note": TEXT}))
+                      "official": st.booleans(), "note": TEXT,
+                      "via": st.sampled_from(source_ids),
+                      "quote_normalisation": st.just("strip-pinyin-glosses"),
+                      "region": st.sampled_from(["000000", "441900"])}))
         sources[sid] = source_from_plain(raw)
 
     region_rows: list[dict[str, Any]] = [
