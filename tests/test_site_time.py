@@ -173,3 +173,13 @@ def test_disease_pages_say_how_each_list_is_known(tmp_path: Path) -> None:
     assert known and all('data-confirmed-on="' in r for r in known)
     day = re.search(r'data-confirmed-on="([0-9-]+)"', known[0])
     assert day is not None and f"据 {day.group(1)} 资料" in _text(known[0])
+
+
+def test_a_quote_verified_against_a_copy_says_so(content: site.SiteContent) -> None:
+    """国办发〔2021〕42号's quotes were verified against a third-party record (`via`): the
+    source note on the page says where, and that the copy is not official."""
+    page = content.files["regions/000000.md"]
+    block = page[page.index("国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见"):]
+    block = block[:block.index("</details>")]
+    assert "摘录核对自：第 7 节来源核实记录（HowToLiveBetter 项目）（非官方转录）" in block
+    assert "摘录核对自" not in page[page.index("Over 11 million"):].split("</details>")[0]

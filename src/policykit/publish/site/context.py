@@ -301,6 +301,10 @@ class SiteContext:
         after = []
         if src is not None and src.seed:
             after.append(f'<p class="pk-src-meta">项目存档原文：{esc(src.seed)}</p>')
+        via = self.ps.sources.get(src.via) if src is not None and src.via else None
+        if via is not None:
+            after.append(f'<p class="pk-src-meta">摘录核对自：{esc(via.title)}'
+                         f'{"（非官方转录）" if via.official is False else ""}</p>')
         if src is not None and src.official is False:
             after.append('<p class="pk-src-meta">非官方来源</p>')
         after.append("</details>")
