@@ -4,7 +4,8 @@
  *    cell's data-sort (numbers compare as numbers, text in Chinese collation order);
  *    empty values ("未收录", "未公布") always sort last.
  * 2. Comparison date picker: form.pk-when swaps in the values in force on the chosen
- *    day. The values were resolved at build time by policykit for every day a value can
+ *    day, and its box "隐藏可能已过时的数值" hides the values past the staleness horizon
+ *    (shown by default). The values were resolved at build time by policykit for every day a value can
  *    change (script#<table>-data: cells, sort keys and per-row steps, inline or, when
  *    large, in the JSON file named by its data-src, fetched from this site on the first
  *    change of day); this script only picks the last step starting on or before the
@@ -111,11 +112,47 @@
           var idx = stepAt(steps, day);
           var td = tr.cells[c + 1];
           td.innerHTML = idx < 0 ? none : data.cells[idx];
+          delete td.pkFull;
           td.setAttribute("data-sort", idx < 0 ? "" : data.sort[idx]);
         });
       });
       if (note) note.textContent = day;
+      hideStale();
       resort(table);
+    }
+
+    // "隐藏可能已过时的数值": a row whose every value is past the staleness horizon is
+    // hidden; in a row with newer values too, only the stale cells are blanked. The
+    // values are put back when the box is unticked (or another day is picked).
+    var staleBox = form.querySelector("input[name=hide-stale]");
+    var staleCount = form.querySelector(".pk-stale-count");
+    function hideStale() {
+      if (!staleBox) return;
+      var on = staleBox.checked, rows = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var stale = 0, values = 0;
+        Array.prototype.slice.call(tr.cells, 1).forEach(function (td) {
+          if (td.pkFull !== undefined) { td.innerHTML = td.pkFull; delete td.pkFull; }
+          if (td.querySelector(".pk-outdated")) stale++;
+          else if (!td.querySelector(".pk-none")) values++;
+        });
+        var whole = on && stale > 0 && values === 0;
+        tr.hidden = whole;
+        if (whole) rows++;
+        if (!on || whole) return;
+        Array.prototype.slice.call(tr.cells, 1).forEach(function (td) {
+          if (!td.querySelector(".pk-outdated")) return;
+          td.pkFull = td.innerHTML;
+          td.innerHTML = '<span class="pk-none">已隐藏（可能已过时）</span>';
+        });
+      });
+      if (staleCount) {
+        staleCount.textContent = on ? "已隐藏 " + rows + " 个只有过时数值的地区" : "";
+      }
+    }
+    if (staleBox) {
+      staleBox.addEventListener("change", hideStale);
+      hideStale();
     }
     dayInput.addEventListener("change", function () { show(dayInput.value); });
     yearSelect.addEventListener("change", function () {
