@@ -33,6 +33,7 @@ FAMILIES = {
     "region": "regions/441800/",
     "comparison": "compare/resident.inpatient.ratio/",
     "comparison-index": "compare/",
+    "comparison-province": "compare/province/440000/",
     "disease": "diseases/",
     "changes": "changes/",
     "downloads": "downloads/",

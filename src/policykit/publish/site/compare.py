@@ -47,11 +47,16 @@ def cell_steps(ctx: SiteContext, code: str, pid: str, bk: Breakdown) -> list[tup
     return list(zip(days, answers, strict=True))
 
 
-def write_compare_pages(ctx: SiteContext) -> list[Parameter]:
+def write_compare_pages(ctx: SiteContext, by_province: str = "") -> list[Parameter]:
+    """The comparison pages and their index; `by_province` is the HTML list of the
+    provinces' comparison pages (`province.py`), listed first on the index."""
     params = ctx.compare_params()
     rows = sorted(c for c, r in ctx.ps.regions.items() if r.level != "national")
     index = [front_matter("各地比较"), "# 各地比较", "",
              "<p>每个可比较的规则一页：各地在数据日期适用的数值（注明最后核实日期）的可排序表格、按日期或年份查看历史数值，以及历史走势图。</p>", ""]
+    if by_province:
+        index += ["## 按省比较", "", "<p>一个省的各地区在缴费、报销等主要规则上的比较：</p>",
+                  by_province, ""]
     by_area: dict[str, list[Parameter]] = defaultdict(list)
     for p in params:
         by_area[p.area].append(p)
