@@ -18,6 +18,8 @@
  * 5. Material's search dialog gets an accessible name.
  * 6. On a phone, a region page (the one with a summary card) folds its rule tables under
  *    their headings (a button per heading); a link to a row opens its section.
+ * 7. A search that finds nothing explains that no region's list in the data names it (if
+ *    it is a disease) and links to the data coverage page and the disease index.
  */
 (function () {
   "use strict";
@@ -239,6 +241,55 @@
       function (d) { if (!d.hasAttribute("aria-label")) d.setAttribute("aria-label", "搜索本站"); });
   }
 
+  // The site's root, from Material's configuration (its base is relative to the page).
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* default */ }
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  // A search that finds nothing (e.g. a disease no region's list in the data names, such
+  // as 糖尿病) says so and where to read what the data covers, instead of a bare "no
+  // result". It sits in Material's result panel, below its count.
+  function setupSearchHint() {
+    var result = document.querySelector(".md-search-result");
+    var input = document.querySelector("input.md-search__input");
+    if (!result || !input || !window.MutationObserver) return;
+    var root = siteRoot();
+    var hint = document.createElement("div");
+    hint.className = "pk-search-hint";
+    hint.hidden = true;
+    var text = document.createElement("p");
+    var links = document.createElement("p");
+    [["数据覆盖", "coverage/"], ["全部病种", "diseases/"]].forEach(function (l, i) {
+      var a = document.createElement("a");
+      a.href = new URL(l[1], root).href;
+      a.textContent = l[0];
+      if (i) links.appendChild(document.createTextNode(" · "));
+      links.appendChild(a);
+    });
+    hint.appendChild(text);
+    hint.appendChild(links);
+    var meta = result.querySelector(".md-search-result__meta");
+    if (meta) meta.insertAdjacentElement("afterend", hint); else result.insertBefore(hint, result.firstChild);
+    function update() {
+      var query = input.value.trim();
+      var found = result.querySelectorAll(".md-search-result__item").length;
+      var none = query !== "" && found === 0 && meta && /没有|no match/i.test(meta.textContent);
+      // Changes only when needed: the observer sees this panel's own changes too.
+      if (none) {
+        var say = "本站数据中没有找到“" + query + "”。如果这是一个病种：本站收录的各地门诊慢特病名单"
+          + "还没有一个列出它；许多地区的名单只收录了一部分，没有列出不等于不保障，请向当地医保部门确认。"
+          + "哪些地区、哪些规则已经收录，见数据覆盖。";
+        if (text.textContent !== say) text.textContent = say;
+      }
+      if (hint.hidden === !!none) hint.hidden = !none;
+    }
+    new MutationObserver(update).observe(result, { childList: true, subtree: true, characterData: true });
+    input.addEventListener("keyup", update);
+  }
+
   function setupFolding() {
     if (!document.querySelector(".pk-summary")) return;
     if (!window.matchMedia || !window.matchMedia("(max-width: 44.9375em)").matches) return;
@@ -280,6 +331,7 @@
     setupElder();
     setupSpeech();
     nameSearch();
+    setupSearchHint();
     Array.prototype.forEach.call(document.querySelectorAll("table.pk-sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("form.pk-when"), setupPicker);
   }
