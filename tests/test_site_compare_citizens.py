@@ -351,3 +351,24 @@ def test_lines_with_data_carry_no_unrecorded_reason(content: site.SiteContent) -
     card = page[page.index('<div class="pk-summary"'):page.index("</dl>")]
     for row in re.findall(r'<div class="pk-sum-row">.*?</dd></div>', card):
         assert ("所收录资料未提及" in row) == ('<span class="pk-none">未收录</span>' in row), row
+
+
+# -- the confirmation date in every cell --------------------------------------------------------
+def test_every_comparison_cell_with_a_value_shows_its_date(content: site.SiteContent) -> None:
+    """Each value cell carries its period and, where carried forward, the day of its last
+    source ("据 2021-08-24 资料" or the first day of its period) and how long ago."""
+    cells = 0
+    for path, page in content.files.items():
+        if not path.startswith("compare/") or 'id="pk-cmp"' not in page:
+            continue
+        table = page[page.index('id="pk-cmp"'):page.index("</table>")]
+        for td in re.findall(r'<td data-label="(?!地区)[^"]*" data-sort="[^"]*">(.*?)</td>', table):
+            if td.startswith('<span class="pk-none">'):
+                continue
+            period = re.search(r'<div class="pk-period[^"]*">([^<]*)</div>', td)
+            assert period and re.search(r"\d{4}", period.group(1)), (path, td)
+            if "未核实" in period.group(1):
+                assert re.search(r"(据 \d{4}-\d{2}-\d{2} 资料|\d{4}(-\d{2}(-\d{2})?)? (时有效|起))",
+                                 period.group(1)), (path, period.group(1))
+            cells += 1
+    assert cells

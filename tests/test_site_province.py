@@ -144,3 +144,20 @@ def test_from_a_region_page_to_its_province_comparison(browser: Any, built: Buil
     shot(page, f"province-440000-{width}")
     assert_clean(watched, built)
     page.context.close()
+
+
+def test_a_province_with_many_local_values_links_to_the_rules_page_instead(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_LOCAL_ROWS regions with a value of their own, a rule's section is its count
+    and a link to the rule's comparison page (the page stays small at 3,000 regions)."""
+    from policykit.publish.site import province
+
+    monkeypatch.setattr(province, "MAX_LOCAL_ROWS", 0)
+    _, content = content_of(POLICIES)
+    page = content.files["compare/province/440000.md"]
+    part = section(page, "住院报销（居民）")
+    assert "<table" not in part
+    link = re.search(r'<a href="([^"]+)">逐个比较这 (\d+) 个地区的数值和历史</a>', part)
+    assert link and int(link.group(2)) >= 1
+    assert link.group(1) == "../../resident.inpatient.ratio/"
+    assert "compare/resident.inpatient.ratio.md" in content.files

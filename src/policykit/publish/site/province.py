@@ -17,7 +17,7 @@ from policykit.model import display
 from policykit.model.display import LEVEL_ZH
 from policykit.model.entities import NATIONAL
 from policykit.publish.site.compare import LOCAL, columns, compare_cell, count_text, local_first
-from policykit.publish.site.context import SiteContext
+from policykit.publish.site.context import MAX_COMPARE_ROWS, SiteContext
 from policykit.publish.site.markup import (
     NO_SEARCH,
     SKIP,
@@ -29,6 +29,10 @@ from policykit.publish.site.markup import (
 )
 from policykit.publish.site.summary import SUMMARY_LINES
 from policykit.util.escape import md_text
+
+# More regions with a value of their own than this for one rule: the province page links
+# to the rule's comparison page instead of listing them (the page stays small at scale).
+MAX_LOCAL_ROWS = 20
 
 
 def province_page(code: str) -> str:
@@ -112,10 +116,17 @@ def rule_table(ctx: SiteContext, pid: str, codes: list[str], page: str) -> str:
         label = f'<a href="{page_url(page, compare_page(pid))}">{label}</a>'
     head = (f'<p class="pk-count"{SKIP}>{label}：'
             f"{count_text(ctx, {c: s for c, s in stand.items() if c not in absent}, len(absent))}。</p>")
+    local = [c for c in ordered if stand[c] == LOCAL]
+    if len(local) > MAX_LOCAL_ROWS:
+        # A large province: the rule's own comparison page (split by province at scale)
+        # has every region with its history; this page stays small.
+        nat = sum(1 for r in ctx.ps.regions.values() if r.level != "national")
+        split = nat * len(cols) > MAX_COMPARE_ROWS
+        target = compare_page(pid, ctx.province_of[codes[0]] if split else None)
+        return (head + f'<p><a href="{page_url(page, target)}">逐个比较这 {len(local)} 个地区'
+                "的数值和历史</a></p>")
     rows = []
-    for code in ordered:
-        if stand[code] != LOCAL:
-            continue
+    for code in local:
         region = ctx.ps.regions[code]
         cells = "".join(
             f'<td data-label="{esc(display.breakdown_zh(bk, ctx.cat) or "数值")}">'
