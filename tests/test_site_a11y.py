@@ -33,6 +33,7 @@ FAMILIES = {
     "region": "regions/441800/",
     "comparison": "compare/resident.inpatient.ratio/",
     "comparison-index": "compare/",
+    "comparison-province": "compare/province/440000/",
     "disease": "diseases/",
     "changes": "changes/",
     "downloads": "downloads/",
@@ -161,7 +162,8 @@ MEASURE = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("family", ["home", "region", "comparison", "changes", "downloads"])
+@pytest.mark.parametrize("family", ["home", "region", "comparison", "comparison-province",
+                                    "changes", "downloads"])
 def test_elder_mode_text_and_targets(browser: Any, built: BuiltSite, family: str,
                                      width: str) -> None:
     w, h = WIDTHS[width]
@@ -176,7 +178,8 @@ def test_elder_mode_text_and_targets(browser: Any, built: BuiltSite, family: str
     small_text = [t for t in m["text"] if t[1] < 18 or t[2] < 1.3]
     assert not small_text, small_text[:10]
     assert m["targets"]
-    small_targets = [t for t in m["targets"] if t[1] < 44 or t[2] < 44]
+    # 60 × 60 px in elder mode (适老化 standard; 44 × 44 outside it).
+    small_targets = [t for t in m["targets"] if t[1] < 60 or t[2] < 60]
     assert not small_targets, small_targets[:10]
     sw, cw = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
@@ -254,8 +257,11 @@ def test_phone_comparison_names_regions_on_one_line(browser: Any, built: BuiltSi
     lines = page.evaluate("""() => Array.from(document.querySelectorAll(
         'table.pk-compare tbody td:first-child > a:first-child, table.pk-compare th:first-child button'))
         .map(a => { const s = getComputedStyle(a);
+                    // The text's own height: elder mode pads a link to a 60 px target.
+                    const h = a.getBoundingClientRect().height - parseFloat(s.paddingTop)
+                        - parseFloat(s.paddingBottom);
                     return [a.textContent.trim(), a.getClientRects().length,
-                            a.getBoundingClientRect().height / parseFloat(s.lineHeight)]; })""")
+                            h / parseFloat(s.lineHeight)]; })""")
     assert any(name == "清远市" for name, _, _ in lines), lines
     wrapped = [x for x in lines if x[1] != 1 or x[2] > 1.9]
     assert not wrapped, wrapped

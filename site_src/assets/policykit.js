@@ -4,7 +4,8 @@
  *    cell's data-sort (numbers compare as numbers, text in Chinese collation order);
  *    empty values ("未收录", "未公布") always sort last.
  * 2. Comparison date picker: form.pk-when swaps in the values in force on the chosen
- *    day. The values were resolved at build time by policykit for every day a value can
+ *    day, and its box "隐藏可能已过时的数值" hides the values past the staleness horizon
+ *    (shown by default). The values were resolved at build time by policykit for every day a value can
  *    change (script#<table>-data: cells, sort keys and per-row steps, inline or, when
  *    large, in the JSON file named by its data-src, fetched from this site on the first
  *    change of day); this script only picks the last step starting on or before the
@@ -17,6 +18,8 @@
  * 5. Material's search dialog gets an accessible name.
  * 6. On a phone, a region page (the one with a summary card) folds its rule tables under
  *    their headings (a button per heading); a link to a row opens its section.
+ * 7. A search that finds nothing explains that no region's list in the data names it (if
+ *    it is a disease) and links to the data coverage page and the disease index.
  */
 (function () {
   "use strict";
@@ -111,11 +114,47 @@
           var idx = stepAt(steps, day);
           var td = tr.cells[c + 1];
           td.innerHTML = idx < 0 ? none : data.cells[idx];
+          delete td.pkFull;
           td.setAttribute("data-sort", idx < 0 ? "" : data.sort[idx]);
         });
       });
       if (note) note.textContent = day;
+      hideStale();
       resort(table);
+    }
+
+    // "隐藏可能已过时的数值": a row whose every value is past the staleness horizon is
+    // hidden; in a row with newer values too, only the stale cells are blanked. The
+    // values are put back when the box is unticked (or another day is picked).
+    var staleBox = form.querySelector("input[name=hide-stale]");
+    var staleCount = form.querySelector(".pk-stale-count");
+    function hideStale() {
+      if (!staleBox) return;
+      var on = staleBox.checked, rows = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var stale = 0, values = 0;
+        Array.prototype.slice.call(tr.cells, 1).forEach(function (td) {
+          if (td.pkFull !== undefined) { td.innerHTML = td.pkFull; delete td.pkFull; }
+          if (td.querySelector(".pk-outdated")) stale++;
+          else if (!td.querySelector(".pk-none")) values++;
+        });
+        var whole = on && stale > 0 && values === 0;
+        tr.hidden = whole;
+        if (whole) rows++;
+        if (!on || whole) return;
+        Array.prototype.slice.call(tr.cells, 1).forEach(function (td) {
+          if (!td.querySelector(".pk-outdated")) return;
+          td.pkFull = td.innerHTML;
+          td.innerHTML = '<span class="pk-none">已隐藏（可能已过时）</span>';
+        });
+      });
+      if (staleCount) {
+        staleCount.textContent = on ? "已隐藏 " + rows + " 个只有过时数值的地区" : "";
+      }
+    }
+    if (staleBox) {
+      staleBox.addEventListener("change", hideStale);
+      hideStale();
     }
     dayInput.addEventListener("change", function () { show(dayInput.value); });
     yearSelect.addEventListener("change", function () {
@@ -202,6 +241,55 @@
       function (d) { if (!d.hasAttribute("aria-label")) d.setAttribute("aria-label", "搜索本站"); });
   }
 
+  // The site's root, from Material's configuration (its base is relative to the page).
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* default */ }
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  // A search that finds nothing (e.g. a disease no region's list in the data names, such
+  // as 糖尿病) says so and where to read what the data covers, instead of a bare "no
+  // result". It sits in Material's result panel, below its count.
+  function setupSearchHint() {
+    var result = document.querySelector(".md-search-result");
+    var input = document.querySelector("input.md-search__input");
+    if (!result || !input || !window.MutationObserver) return;
+    var root = siteRoot();
+    var hint = document.createElement("div");
+    hint.className = "pk-search-hint";
+    hint.hidden = true;
+    var text = document.createElement("p");
+    var links = document.createElement("p");
+    [["数据覆盖", "coverage/"], ["全部病种", "diseases/"]].forEach(function (l, i) {
+      var a = document.createElement("a");
+      a.href = new URL(l[1], root).href;
+      a.textContent = l[0];
+      if (i) links.appendChild(document.createTextNode(" · "));
+      links.appendChild(a);
+    });
+    hint.appendChild(text);
+    hint.appendChild(links);
+    var meta = result.querySelector(".md-search-result__meta");
+    if (meta) meta.insertAdjacentElement("afterend", hint); else result.insertBefore(hint, result.firstChild);
+    function update() {
+      var query = input.value.trim();
+      var found = result.querySelectorAll(".md-search-result__item").length;
+      var none = query !== "" && found === 0 && meta && /没有|no match/i.test(meta.textContent);
+      // Changes only when needed: the observer sees this panel's own changes too.
+      if (none) {
+        var say = "本站数据中没有找到“" + query + "”。如果这是一个病种：本站收录的各地门诊慢特病名单"
+          + "还没有一个列出它；许多地区的名单只收录了一部分，没有列出不等于不保障，请向当地医保部门确认。"
+          + "哪些地区、哪些规则已经收录，见数据覆盖。";
+        if (text.textContent !== say) text.textContent = say;
+      }
+      if (hint.hidden === !!none) hint.hidden = !none;
+    }
+    new MutationObserver(update).observe(result, { childList: true, subtree: true, characterData: true });
+    input.addEventListener("keyup", update);
+  }
+
   function setupFolding() {
     if (!document.querySelector(".pk-summary")) return;
     if (!window.matchMedia || !window.matchMedia("(max-width: 44.9375em)").matches) return;
@@ -243,6 +331,7 @@
     setupElder();
     setupSpeech();
     nameSearch();
+    setupSearchHint();
     Array.prototype.forEach.call(document.querySelectorAll("table.pk-sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("form.pk-when"), setupPicker);
   }

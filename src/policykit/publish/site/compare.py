@@ -30,6 +30,8 @@ from policykit.util.escape import md_text
 
 # Date-picker data larger than this (bytes) goes to a JSON file fetched on demand.
 PICKER_INLINE_MAX = 40_000
+# A region's standing for a rule when it has a value of its own (see `standing`).
+LOCAL = "local"
 
 
 def columns(ctx: SiteContext, pid: str) -> list[Breakdown]:
@@ -45,11 +47,16 @@ def cell_steps(ctx: SiteContext, code: str, pid: str, bk: Breakdown) -> list[tup
     return list(zip(days, answers, strict=True))
 
 
-def write_compare_pages(ctx: SiteContext) -> list[Parameter]:
+def write_compare_pages(ctx: SiteContext, by_province: str = "") -> list[Parameter]:
+    """The comparison pages and their index; `by_province` is the HTML list of the
+    provinces' comparison pages (`province.py`), listed first on the index."""
     params = ctx.compare_params()
     rows = sorted(c for c, r in ctx.ps.regions.items() if r.level != "national")
     index = [front_matter("各地比较"), "# 各地比较", "",
              "<p>每个可比较的规则一页：各地在数据日期适用的数值（注明最后核实日期）的可排序表格、按日期或年份查看历史数值，以及历史走势图。</p>", ""]
+    if by_province:
+        index += ["## 按省比较", "", "<p>一个省的各地区在缴费、报销等主要规则上的比较：</p>",
+                  by_province, ""]
     by_area: dict[str, list[Parameter]] = defaultdict(list)
     for p in params:
         by_area[p.area].append(p)
@@ -168,6 +175,52 @@ def compare_cell(ctx: SiteContext, r: Resolved | None, code: str, page: str) -> 
     return ctx.resolved_html(r, code, page, with_period=True)
 
 
+def standing(ctx: SiteContext, code: str, pid: str, cols: list[Breakdown]) -> str | None:
+    """How a region stands for a rule on the as-of day: LOCAL when some column holds its
+    own value, else the code of the region it inherits from (the first column's), else
+    None (no value that day)."""
+    origin: str | None = None
+    for bk in cols:
+        r = ctx.ps.value_at(code, pid, ctx.day, bk)
+        if r is None:
+            continue
+        if r.origin == code:
+            return LOCAL
+        origin = origin or r.origin
+    return origin
+
+
+def local_first(ctx: SiteContext, codes: list[str], pid: str,
+                cols: list[Breakdown]) -> tuple[list[str], dict[str, str | None]]:
+    """The regions with a value of their own on the as-of day first (each group in code
+    order), and how each stands (`standing`)."""
+    stand = {c: standing(ctx, c, pid, cols) for c in codes}
+    return sorted(codes, key=lambda c: stand[c] != LOCAL), stand
+
+
+def count_text(ctx: SiteContext, stand: Mapping[str, str | None], absent: int) -> str:
+    """"3 个地区有本地数据，其余 9 个沿用全国标准" — as the data says on the as-of day:
+    own values, inherited (by the region they come from), no value that day, none at all."""
+    local = sum(1 for s in stand.values() if s == LOCAL)
+    by_origin: dict[str, int] = defaultdict(int)
+    for s in stand.values():
+        if s is not None and s != LOCAL:
+            by_origin[s] += 1
+    rest = []
+    for origin, n in sorted(by_origin.items(), key=lambda kv: (-kv[1], kv[0])):
+        rest.append(f"{n} 个沿用全国标准" if origin == NATIONAL
+                    else f"{n} 个沿用{esc(ctx.name(origin))}的规定")
+    none_that_day = sum(1 for s in stand.values() if s is None)
+    if none_that_day:
+        rest.append(f"{none_that_day} 个在 {esc(ctx.day)} 没有数值")
+    if absent:
+        rest.append(f"{absent} 个未收录")
+    head = f"{local} 个地区有本地数据" if local else "没有地区有本地数据"
+    if not rest:
+        return head
+    return head + ("，其余 " if local else "：") + "、".join(rest)
+
+
 def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], codes: list[str],
                       province: str | None) -> str:
     page = compare_page(p.id, province)
@@ -195,10 +248,12 @@ def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], cod
     last_day = ctx.day
     series_by_col: list[list[Series]] = [[] for _ in cols]
     absent: list[str] = []
-    for code in codes:
+    ordered, stand = local_first(ctx, codes, p.id, cols)
+    for code in ordered:
         col_steps = [cell_steps(ctx, code, p.id, bk) for bk in cols]
         if not any(r is not None for steps in col_steps for _, r in steps):
             absent.append(code)      # nothing ever, own or inherited: listed below
+            del stand[code]
             continue
         row_steps = []
         tds = []
@@ -235,12 +290,22 @@ def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], cod
     years = list(range(int(ctx.day[:4]), int(first_day[:4]) - 1, -1))
     options = [f'<option value="{esc(ctx.day)}">{ctx.day[:4]}（{esc(ctx.day)}）</option>']
     options += [f'<option value="{y}-12-31">{y} 年末</option>' for y in years[1:]]
-    out += [f'<form class="pk-when" data-table="{ident}"{SKIP} hidden>'
+    # Values past the staleness horizon can be hidden by the reader (policykit.js);
+    # shown by default: often they are a region's only local figure, marked as such.
+    stale = any('class="pk-period pk-outdated"' in row for row in body)  # on the as-of day
+    hide = ('<label class="pk-stale-toggle"><input type="checkbox" name="hide-stale"> '
+            f"隐藏“{display.STALE_ZH}”的数值</label>"
+            '<span class="pk-stale-count" role="status"></span>') if stale else ""
+    stale_note = (f"超过 {ctx.inp.stale_years} 年未核实的数值标为“{display.STALE_ZH}”，"
+                  "可勾选上方的选项把它们隐藏。") if stale else ""
+    first = "有本地数据的地区排在前面。" if 0 < sum(s == LOCAL for s in stand.values()) < len(stand) else ""
+    out += [f'<p class="pk-count"{SKIP}>{count_text(ctx, stand, len(absent))}。{first}</p>', "",
+            f'<form class="pk-when" data-table="{ident}"{SKIP} hidden>'
             f'<label>年份 <select name="year">{"".join(options)}</select></label> '
             f'<label>或日期 <input type="date" name="day" value="{esc(ctx.day)}" '
-            f'min="{esc(first_day)}" max="{esc(max(last_day, ctx.day))}"></label></form>',
+            f'min="{esc(first_day)}" max="{esc(max(last_day, ctx.day))}"></label>{hide}</form>',
             f'<p class="pk-when-note"{SKIP}>表中为 <strong class="pk-day">{esc(ctx.day)}</strong> 有效的数值；'
-            "点击表头排序。灰色“未收录”表示本站没有该地区的数据。</p>", "",
+            f"点击表头排序。灰色“未收录”表示本站没有该地区的数据。{stale_note}</p>", "",
             unsearched(
                 f'<div class="pk-tablewrap pk-scroll" tabindex="0" role="region" aria-label="各地数值表（可左右滚动）">'
                 f'<table class="pk-table pk-sortable pk-compare" id="{ident}">'

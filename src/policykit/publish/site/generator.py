@@ -19,6 +19,7 @@ from policykit.publish.site.estimate import write_estimate_page
 from policykit.publish.site.home import write_handwritten_pages, write_home, write_rules_page
 from policykit.publish.site.interface import NavItem, SiteContent, SiteInput, WrittenFiles
 from policykit.publish.site.markup import esc, region_page
+from policykit.publish.site.province import province_index, write_province_pages
 from policykit.publish.site.regions import write_region_pages, write_regions_index
 
 
@@ -30,7 +31,7 @@ def generate(ps: PolicySet, inp: SiteInput, docs_dir: Path | None = None) -> Sit
     provinces = ctx.provinces()
     write_region_pages(ctx)
     write_regions_index(ctx, provinces)
-    write_compare_pages(ctx)
+    write_compare_pages(ctx, province_index(ctx, "compare/index.md", write_province_pages(ctx)))
     write_disease_pages(ctx)
     write_estimate_page(ctx)
     write_changes_pages(ctx)

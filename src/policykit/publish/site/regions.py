@@ -24,6 +24,7 @@ from policykit.publish.site.markup import (
     rule_anchor,
     unsearched,
 )
+from policykit.publish.site.province import province_page_of
 from policykit.publish.site.summary import summary_card
 from policykit.util.escape import md_text
 
@@ -88,6 +89,10 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
     rows = ctx.in_force(code)
     if r.level != "national":
         out += [summary_card(ctx, code, rows), ""]
+        province = province_page_of(ctx, code)
+        if province is not None:
+            out += [f'<p class="pk-province-link"><a href="{page_url(page, province)}">'
+                    f"和本省其他地区比较</a></p>", ""]
     if r.note:
         out += [f'<p class="pk-note">{esc(r.note)}</p>', ""]
     children = ctx.children(code)

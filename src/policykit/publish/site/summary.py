@@ -57,11 +57,15 @@ def summary_card(ctx: SiteContext, code: str,
                  rows: Mapping[tuple[str, Breakdown], Resolved]) -> str:
     page = region_page(code)
     items = []
+    # Why a line is 未收录 (no rule here or above): the region's recorded sources do not
+    # mention it, or the site has no source of this region at all.
+    why = "所收录资料未提及" if ctx.keys_by_region.get(code) else "本站尚无本地区资料"
     for label, pid in SUMMARY_LINES:
         found = [(bk, r) for (p, bk), r in rows.items() if p == pid]
         if not found:
             items.append(f'<div class="pk-sum-row"><dt>{esc(label)}</dt>'
-                         '<dd><span class="pk-none">未收录</span></dd></div>')
+                         '<dd><span class="pk-none">未收录</span>'
+                         f' <span class="pk-sum-state">（{why}）</span></dd></div>')
             continue
         parts = []
         for bk, r in found:
@@ -85,4 +89,4 @@ def summary_card(ctx: SiteContext, code: str,
         f'<p class="pk-sum-title" id="pk-summary-title">看病报多少、缴多少（{esc(ctx.day)}）</p>'
         f'<dl>{"".join(items)}</dl>'
         '<p class="pk-legend-text">“现行”有资料确认当天有效；“据某年资料”是此后没有再核实的数值；'
-        "“未公布”是来源没有给出数字；“未收录”是本站还没有这项数据。点击数值看出处。</p></div>")
+        "“未公布”是来源没有给出数字；“未收录”是本站还没有这项数据（括号里说明原因）。点击数值看出处。</p></div>")
