@@ -36,7 +36,16 @@ STATISTICAL = ("开发区", "园区", "新区", "管理区", "示范区", "工�
 # (加格达奇, 松岭, 新林, 呼中) are not in GB/T 2260.
 NOT_DIVISIONS = {"232761", "232762", "232763", "232764"}
 SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|区|县|市|旗)$")
-HEADER = ["code", "name", "level", "parent", "pinyin", "status", "successor"]
+# The short name people search by: 清远市 → 清远, 恩施土家族苗族自治州 → 恩施, 广西壮族自治区 → 广西.
+SHORT = re.compile(r"^(..+?)(?:(?:[^族]{1,3}族)+)?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|"
+                   r"地区|盟|林区|特区|新区|区|县|旗)$")
+HEADER = ["code", "name", "short", "level", "parent", "pinyin", "short_pinyin", "status",
+          "successor"]
+
+
+def short_name(name: str) -> str:
+    m = SHORT.match(name)
+    return m.group(1) if m else name
 
 
 @dataclass
@@ -118,8 +127,13 @@ def render(rows: dict[str, Row]) -> str:
     w.writerow(HEADER)
     for code in sorted(rows):
         r = rows[code]
-        w.writerow([r.code, r.name, r.level, r.parent, "".join(lazy_pinyin(r.name)),
-                    r.status, r.successor])
+        short = short_name(r.name)
+        # One syllable per character, read in the context of the whole name (朝阳区 →
+        # chaoyang, where 朝阳 alone reads zhaoyang): the short name's are the first ones.
+        syllables = lazy_pinyin(r.name)
+        assert len(syllables) == len(r.name), r
+        w.writerow([r.code, r.name, short, r.level, r.parent, "".join(syllables),
+                    "".join(syllables[:len(short)]), r.status, r.successor])
     return buf.getvalue()
 
 
