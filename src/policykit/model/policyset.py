@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from policykit.model.arguments import check_region, check_rule, day_of
 from policykit.model.changes import RuleChange, changes
 from policykit.model.entities import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
+from policykit.model.registry import Registry
 from policykit.model.timeline import (
     Confirmation,
     Resolved,
@@ -205,6 +206,8 @@ class PolicySet:
     rules: dict[RuleKey, tuple[Entry, ...]]
     root: Path | None = None
     locator: Locator = field(default=_nowhere, repr=False)
+    # The division registry the regions were checked against (None: the folder has none).
+    registry: Registry | None = field(default=None, repr=False)
     _tracks: dict[RuleKey, Track] = field(default_factory=dict, repr=False)
     _candidates: dict[RuleKey, tuple[tuple[str, Track], ...]] = field(
         default_factory=dict, repr=False)
