@@ -53,7 +53,7 @@ def test_bundled_national_changes_are_listed_once_with_the_regions_affected(
         label = bundled.catalogue.parameters[pid].label.zh
         mine = [ln for ln in lines if f"· {label}: " in ln]
         assert len(mine) == 1, (pid, lines)
-        assert f"影响 {n} 个地区" in mine[0]
+        assert f"影响 {n:,} 个地区" in mine[0]
     # no region repeats the national change
     assert "继承自 全国" not in res.stdout
 

@@ -150,6 +150,8 @@ class _Builder:
 
     def check_regions(self) -> None:
         for r in self.regions.values():
+            if r.registry_only:  # consistent by construction (loader/registry.py)
+                continue
             base = "/region"
             if r.level == "national":
                 if r.parent is not None:
@@ -318,10 +320,10 @@ def build(root: Path, display: str, results: list[FileResult],
                                     root=display or ".").at(1, 1))
         return LoadResult(None, sort_diagnostics(diags + b.located()), files)
     b.check_catalogue(b.catalogue)
-    b.check_regions()
-    if registry is not None:
+    if registry is not None:  # first: a file's parent may be known from the registry only
         b.check_registry(registry)
         b.add_registered(registry)
+    b.check_regions()
     diags.extend(b.located())
     ps = PolicySet(
         catalogue=b.catalogue,

@@ -250,6 +250,20 @@ class PolicySet:
         region = self.regions.get(code) if isinstance(code, str) else None
         return region if region is not None else self.regions[check_region(self.regions, code)]
 
+    def find_regions(self, query: str) -> list[Region]:
+        """The regions a person may mean by `query`: a code, a Chinese name or short name
+        (清远市, 清远) or pinyin (qingyuan), by the registry's rule (model/registry.py);
+        without a registry, by code, Chinese name or English name only."""
+        if self.registry is not None:
+            return [self.regions[d.code] for d in self.registry.find(query)
+                    if d.code in self.regions]
+        q = query.strip()
+        if q in self.regions:
+            return [self.regions[q]]
+        return [r for _, r in sorted(self.regions.items())
+                if r.name.zh == q or (r.name.en or "").lower() == q.lower()
+                or (len(q) >= 2 and r.name.zh.startswith(q))]
+
     def entries(self) -> Iterator[Entry]:
         for key in sorted(self.rules):
             yield from self.rules[key]

@@ -12,6 +12,7 @@ begin with the query. Withdrawn codes are found only when nothing current matche
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,14 +84,28 @@ class Registry:
             return []
         if q in self.divisions:
             return [self.divisions[q]]
-        latin = _LATIN.fullmatch(q) is not None
-        steps = ((lambda d: d.pinyin == q or d.short_pinyin == q),
-                 (lambda d: d.pinyin.startswith(q))) if latin else (
-                 (lambda d: d.name == q or d.short == q),
-                 (lambda d: d.name.startswith(q)))
+        steps: tuple[Callable[[Division], bool], ...]
+        if _LATIN.fullmatch(q) is not None:
+            steps = (lambda d: d.pinyin == q or d.short_pinyin == q,
+                     lambda d: d.pinyin.startswith(q))
+        else:
+            steps = (lambda d: d.name == q or d.short == q,
+                     lambda d: d.name.startswith(q))
         for test in steps:
             hits = [d for d in self.divisions.values() if test(d)]
             current = [d for d in hits if not d.withdrawn]
             if current or hits:
                 return sorted(current or hits, key=lambda d: d.code)
         return []
+
+
+def preferred(levels: list[str]) -> int | None:
+    """Which of several matches a search means when it does not say: the one match at
+    the highest level, if only one is there (qingyuan: 清远市 over 清苑区, 青原区, …, as
+    a map search does); None when the highest level holds several (朝阳区: Beijing's
+    and Changchun's)."""
+    if not levels:
+        return None
+    top = min(LEVELS.index(lv) for lv in levels)
+    at_top = [i for i, lv in enumerate(levels) if LEVELS.index(lv) == top]
+    return at_top[0] if len(at_top) == 1 else None
