@@ -246,3 +246,13 @@ def test_issue_forms_require_what_a_reviewer_needs(form: str) -> None:
     assert {"地区", "文件标题", "发文机关", "文号", "日期", "链接", "原文摘录"} <= required
     # the region field's id is what a region page's link fills in (?region=…)
     assert any(item.get("id") == "region" for item in body)
+
+
+def test_a_registry_edit_is_seen_by_the_warm_check(tree: Path) -> None:
+    assert run_cli("check", str(tree), "-q").returncode == 0  # leaves the memo
+    f = tree / "registry" / "divisions.csv"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("441800,清远市,清远,", "441800,清原市,清原,", 1), encoding="utf-8")
+    res = run_cli("check", str(tree), "-q")
+    assert res.returncode == 1
+    assert "E_REGISTRY_MISMATCH" in res.stdout and "清原市" in res.stdout

@@ -41,6 +41,7 @@ from policykit.check import run as checks
 from policykit.diagnostics import Diagnostic, shown_path
 from policykit.loader import cache as filecache
 from policykit.loader.build import KINDS, LoadResult, discover, load_file, load_tree
+from policykit.loader.registry import FILE as REGISTRY_FILE
 from policykit.model.entities import code_str
 from policykit.model.policyset import inheritance_chain
 
@@ -68,12 +69,18 @@ class Header:
                       else code_str(raw["pooling_region"]))
 
 
-def _salt(shown: str, display: str) -> bytes:
+def _salt(shown: str, display: str, root: Path) -> bytes:
     h = hashlib.sha256(filecache.salt())
     package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     h.update(f"\0{shown}\0{display}".encode())
+    # The division registry is not a YAML file the memo hashes, but every region file is
+    # checked against it: any change to it (or its coming or going) means a full check.
+    try:
+        h.update(b"\0registry\0" + (root / REGISTRY_FILE).read_bytes())
+    except OSError:
+        h.update(b"\0no registry")
     return h.digest()
 
 
@@ -97,7 +104,7 @@ class Memo:
     def _read(self) -> dict[str, Any] | None:
         if self.path is None:
             return None
-        blob = filecache.read_entries(self.path, _salt(self.shown, self.display)).get(_KEY)
+        blob = filecache.read_entries(self.path, _salt(self.shown, self.display, self.root)).get(_KEY)
         try:
             memo = orjson.loads(blob) if blob is not None else None
         except orjson.JSONDecodeError:
@@ -130,7 +137,7 @@ class Memo:
                             option=orjson.OPT_SORT_KEYS)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            filecache.write_entries(self.path, _salt(self.shown, self.display), {_KEY: blob})
+            filecache.write_entries(self.path, _salt(self.shown, self.display, self.root), {_KEY: blob})
         except OSError:
             pass  # an unwritable cache only costs speed
 
