@@ -63,7 +63,7 @@ def test_bundled_markdown_and_json_group_too(bundled: PolicySet) -> None:
     md = run_cli("diff", "--at", DAYS[0], "--at", DAYS[1], "-q", "--format", "markdown").stdout
     rows = [ln for ln in md.splitlines() if ln.startswith("| ") and "全国 · " in ln]
     assert len(rows) == len(reach)
-    assert all(re.search(r"影响 \d+ 个地区", r) for r in rows)
+    assert all(re.search(r"影响 \d[\d,]* 个地区", r) for r in rows)
     assert "继承自 全国" not in md
     data = json.loads(run_cli("diff", "--at", DAYS[0], "--at", DAYS[1], "-q",
                               "--format", "json").stdout)
