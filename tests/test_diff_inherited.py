@@ -53,7 +53,7 @@ def test_bundled_national_changes_are_listed_once_with_the_regions_affected(
         label = bundled.catalogue.parameters[pid].label.zh
         mine = [ln for ln in lines if f"· {label}: " in ln]
         assert len(mine) == 1, (pid, lines)
-        assert f"影响 {n} 个地区" in mine[0]
+        assert f"影响 {n:,} 个地区" in mine[0]
     # no region repeats the national change
     assert "继承自 全国" not in res.stdout
 
@@ -63,7 +63,7 @@ def test_bundled_markdown_and_json_group_too(bundled: PolicySet) -> None:
     md = run_cli("diff", "--at", DAYS[0], "--at", DAYS[1], "-q", "--format", "markdown").stdout
     rows = [ln for ln in md.splitlines() if ln.startswith("| ") and "全国 · " in ln]
     assert len(rows) == len(reach)
-    assert all(re.search(r"影响 \d+ 个地区", r) for r in rows)
+    assert all(re.search(r"影响 \d[\d,]* 个地区", r) for r in rows)
     assert "继承自 全国" not in md
     data = json.loads(run_cli("diff", "--at", DAYS[0], "--at", DAYS[1], "-q",
                               "--format", "json").stdout)

@@ -42,6 +42,7 @@ from policykit.check import run as checks
 from policykit.diagnostics import Diagnostic, shown_path
 from policykit.loader import cache as filecache
 from policykit.loader.build import KINDS, LoadResult, discover, load_file, load_tree
+from policykit.loader.registry import FILE as REGISTRY_FILE
 from policykit.model.days import today
 from policykit.model.entities import code_str
 from policykit.model.policyset import inheritance_chain
@@ -71,12 +72,18 @@ class Header:
                       else code_str(raw["pooling_region"]))
 
 
-def _salt(shown: str, display: str, day: str, stale_years: int) -> bytes:
+def _salt(shown: str, display: str, day: str, stale_years: int, root: Path) -> bytes:
     h = hashlib.sha256(filecache.salt())
     package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     h.update(f"\0{shown}\0{display}\0{day}\0{stale_years}".encode())
+    # The division registry is not a YAML file the memo hashes, but every region file is
+    # checked against it: any change to it (or its coming or going) means a full check.
+    try:
+        h.update(b"\0registry\0" + (root / REGISTRY_FILE).read_bytes())
+    except OSError:
+        h.update(b"\0no registry")
     return h.digest()
 
 
@@ -102,7 +109,7 @@ class Memo:
         return cls(root, shown, display, directory / f"{name}.check", day, stale_years)
 
     def _key(self) -> bytes:
-        return _salt(self.shown, self.display, self.day, self.stale_years)
+        return _salt(self.shown, self.display, self.day, self.stale_years, self.root)
 
     def _read(self) -> dict[str, Any] | None:
         if self.path is None:

@@ -20,6 +20,7 @@ from policykit.cli import diff as cli_diff
 from policykit.cli import estimate as cli_estimate
 from policykit.cli import export as cli_export
 from policykit.cli import extract as cli_extract
+from policykit.cli import new as cli_new
 from policykit.cli import show as cli_show
 from policykit.cli.common import (
     EXIT_DATA,
@@ -87,7 +88,7 @@ class CommandModule(Protocol):
 
 # Each command module exposes add_parser(subparsers) and sets `func` on its parser.
 COMMAND_MODULES: tuple[CommandModule, ...] = (
-    cli_show, cli_diff, cli_export, cli_build, cli_checks, cli_extract, cli_estimate)
+    cli_show, cli_diff, cli_export, cli_build, cli_checks, cli_extract, cli_estimate, cli_new)
 
 
 def parser() -> argparse.ArgumentParser:

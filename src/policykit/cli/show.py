@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from policykit.cli.common import (
@@ -29,12 +30,15 @@ from policykit.model.display import (
 )
 from policykit.model.entities import entry_to_plain
 from policykit.model.policyset import PolicySet
+from policykit.model.registry import preferred
 from policykit.publish.api.export import confirmation_to_plain
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("show", help="某地区某日有效的规则 / rules in force for a region")
-    p.add_argument("code", help="6 位地区代码，如 441800 / 6-digit region code, e.g. 441800")
+    p.add_argument("code", metavar="REGION",
+                   help="地区：6 位代码、中文名或拼音，如 441800、清远、qingyuan / region: "
+                        "6-digit code, Chinese name or pinyin, e.g. 441800, 清远, qingyuan")
     p.add_argument("root", nargs="?", default="policies",
                    help="政策数据文件夹（缺省 policies）/ policy folder (default: policies)")
     p.add_argument("--at", type=day_arg("--at"), default=None, metavar="DATE",
@@ -57,14 +61,37 @@ def run(args: argparse.Namespace) -> int:
     if ps is None or not result.ok:
         report(result.diagnostics, args.format, False, result.files)
         return EXIT_DATA
-    if args.code not in ps.regions:
-        raise UsageError(f"未知地区代码 {args.code}", f"unknown region code {args.code}")
+    code = _one_region(ps, args.code)
     if args.format == "json":
-        print(json.dumps(_plain(ps, args.code, day), ensure_ascii=False, indent=2,
+        print(json.dumps(_plain(ps, code, day), ensure_ascii=False, indent=2,
                          sort_keys=True))
     else:
-        _print_text(ps, args.code, day)
+        _print_text(ps, code, day)
     return EXIT_OK
+
+
+def _one_region(ps: PolicySet, query: str) -> str:
+    """The code of the one region `query` names; a usage error listing the candidates
+    when it names several (朝阳区 is in Beijing and in Changchun) or none."""
+    found = ps.find_regions(query)
+    pick = preferred([r.level for r in found])
+    if pick is not None:
+        others = [r for r in found if r is not found[pick]]
+        if others:
+            names = "、".join(f"{r.code} {r.name.zh}" for r in others[:10])
+            more = "等" if len(others) > 10 else ""
+            print(printable(f"另有同名或同音地区 also matching: {names}{more}"), file=sys.stderr)
+        return found[pick].code
+    if not found:
+        raise UsageError(f"找不到地区 {printable(query)}（可用代码、中文名或拼音）",
+                         f"no region matches {printable(query)} (use a code, a Chinese name "
+                         "or pinyin)")
+    lines = [f"  {r.code} {r.name.zh}" + (f"（{ps.regions[r.parent].name.zh}）"
+                                          if r.parent in ps.regions else "")
+             for r in found]
+    raise UsageError(f"{printable(query)} 对应 {len(found)} 个地区，请用代码指定其一",
+                     f"{printable(query)} matches {len(found)} regions; name one by its code",
+                     details=[printable(line) for line in lines])
 
 
 def _plain(ps: PolicySet, code: str, day: str) -> dict[str, Any]:

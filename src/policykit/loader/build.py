@@ -22,12 +22,14 @@ from policykit.loader import cache as filecache
 from policykit.loader.discover import KINDS, discover
 from policykit.loader.positions import Positions
 from policykit.loader.readfile import FileResult, load_file
+from policykit.loader.registry import read_registry
 from policykit.loader.workers import load_all
 from policykit.model.entities import (
     CODE_RE,
     VALUE_KINDS,
     Catalogue,
     Entry,
+    Label,
     Region,
     Source,
     catalogue_from_plain,
@@ -38,10 +40,12 @@ from policykit.model.entities import (
     source_from_plain,
 )
 from policykit.model.policyset import PolicySet, RuleKey, breakdown_key
+from policykit.model.registry import Registry
 from policykit.util.gc import gc_paused
 from policykit.util.progress import Progress
 
 LEVEL_DEPTH = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
+NATIONAL_CODE = "000000"
 
 
 @dataclass
@@ -146,6 +150,8 @@ class _Builder:
 
     def check_regions(self) -> None:
         for r in self.regions.values():
+            if r.registry_only:  # consistent by construction (loader/registry.py)
+                continue
             base = "/region"
             if r.level == "national":
                 if r.parent is not None:
@@ -170,6 +176,43 @@ class _Builder:
                     and r.pooling_region not in self.unreadable):
                 self.add("E_UNKNOWN_REGION", r.file, base + "/pooling_region",
                          field="pooling_region", code=r.pooling_region)
+
+    def check_registry(self, registry: Registry) -> None:
+        """Every region file agrees with the registry (code, name, level, parent)."""
+        for r in list(self.regions.values()):
+            d = registry.get(r.code)
+            if d is None:
+                near = registry.find(r.name.zh)
+                hz = he = ""
+                if near:
+                    names = "、".join(f"{n.code} {n.name}" for n in near[:5])
+                    hz, he = f"；同名区划：{names}", f"; divisions of that name: {names}"
+                self.add("E_NOT_IN_REGISTRY", r.file, "/region/code", code=r.code,
+                         name=r.name.zh, hint_zh=hz, hint_en=he)
+                continue
+            parent = r.parent if r.parent is not None or r.level != "province" else NATIONAL_CODE
+            for fld, actual, expected in (("name", r.name.zh, d.name), ("level", r.level, d.level),
+                                          ("parent", parent, d.parent)):
+                if actual != expected:
+                    self.add("E_REGISTRY_MISMATCH", r.file, f"/region/{fld}", code=r.code,
+                             field=fld, actual=actual if actual is not None else "（空）",
+                             expected=expected if expected is not None else "（空）",
+                             registry_file=self.shown(registry.file), registry_line=d.line)
+
+    def add_registered(self, registry: Registry) -> None:
+        """A region for every registry division without a file: known, published, with
+        no rules of its own. Its pooling region is its prefecture (市级统筹, the national
+        default), or itself where no prefecture is above it (直辖市 districts pool at the
+        municipality, which is their parent; 省直辖县 such as 仙桃 pool on their own)."""
+        for code, d in registry.divisions.items():
+            if code in self.regions or code in self.unreadable:
+                continue
+            up = registry.get(d.parent or "")
+            pooling = d.parent if (d.level == "county" and up is not None
+                                   and up.level == "prefecture") else None
+            self.regions[code] = Region(code=code, name=Label(d.name), level=d.level,
+                                        parent=d.parent, pooling_region=pooling,
+                                        registry_only=True)
 
     def build_file(self, cat: Catalogue, rel: str, data: dict[str, Any]) -> None:
         code = code_str(data["region"]["code"])
@@ -249,7 +292,7 @@ def _bk_text(bk: tuple[tuple[str, str], ...]) -> str:
 
 
 def build(root: Path, display: str, results: list[FileResult],
-          extra: list[Diagnostic]) -> LoadResult:
+          extra: list[Diagnostic], registry: Registry | None = None) -> LoadResult:
     """The policy set from every file's result. Consumes `results` (the list is
     emptied): files are taken one at a time, catalogue first, each decoded only then
     and its rules built at once, so the plain data of 3,000 regions never sits in
@@ -277,6 +320,9 @@ def build(root: Path, display: str, results: list[FileResult],
                                     root=display or ".").at(1, 1))
         return LoadResult(None, sort_diagnostics(diags + b.located()), files)
     b.check_catalogue(b.catalogue)
+    if registry is not None:  # first: a file's parent may be known from the registry only
+        b.check_registry(registry)
+        b.add_registered(registry)
     b.check_regions()
     diags.extend(b.located())
     ps = PolicySet(
@@ -286,6 +332,7 @@ def build(root: Path, display: str, results: list[FileResult],
         rules={k: tuple(v) for k, v in sorted(b.rules.items())},
         root=root,
         locator=b.positions,
+        registry=registry,
     )
     return LoadResult(ps, sort_diagnostics(diags), files)
 
@@ -306,6 +353,8 @@ def load_tree(root: Path | str, display: str | None = None, exact: bool = False,
     root = Path(root)
     shown = str(root) if display is None else display
     rels, extra = discover(root, shown)
+    registry, registry_diags = read_registry(root, shown)
+    extra = extra + registry_diags
     if only is not None:
         rels = [rel for rel in rels if rel in only]
     if cache is False or exact:
@@ -317,7 +366,7 @@ def load_tree(root: Path | str, display: str | None = None, exact: bool = False,
     with gc_paused(gc_freeze):
         results = load_all(root, shown, rels, exact, pack, jobs, bar, digests)
         bar.done()
-        result = build(root, shown, results, extra)
+        result = build(root, shown, results, extra, registry)
     if only is None:  # a pack holds what the last full load used
         pack.save()
     result.cached = pack.hits

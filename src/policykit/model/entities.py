@@ -407,6 +407,8 @@ class Region:
     checked_on: str | None = None
     note: str | None = None
     file: str = field(default="", compare=False)
+    # Known only from the division registry: no region file, no rules of its own.
+    registry_only: bool = False
 
     @property
     def pooling(self) -> str:

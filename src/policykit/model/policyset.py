@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from policykit.model.arguments import check_region, check_rule, day_of
 from policykit.model.changes import RuleChange, changes
 from policykit.model.entities import NATIONAL, Breakdown, Catalogue, Entry, Region, Source
+from policykit.model.registry import Registry
 from policykit.model.timeline import (
     Confirmation,
     Resolved,
@@ -205,6 +206,8 @@ class PolicySet:
     rules: dict[RuleKey, tuple[Entry, ...]]
     root: Path | None = None
     locator: Locator = field(default=_nowhere, repr=False)
+    # The division registry the regions were checked against (None: the folder has none).
+    registry: Registry | None = field(default=None, repr=False)
     _tracks: dict[RuleKey, Track] = field(default_factory=dict, repr=False)
     _candidates: dict[RuleKey, tuple[tuple[str, Track], ...]] = field(
         default_factory=dict, repr=False)
@@ -246,6 +249,20 @@ class PolicySet:
         """The region of a code; UnknownRegionError (with a did-you-mean) if none."""
         region = self.regions.get(code) if isinstance(code, str) else None
         return region if region is not None else self.regions[check_region(self.regions, code)]
+
+    def find_regions(self, query: str) -> list[Region]:
+        """The regions a person may mean by `query`: a code, a Chinese name or short name
+        (清远市, 清远) or pinyin (qingyuan), by the registry's rule (model/registry.py);
+        without a registry, by code, Chinese name or English name only."""
+        if self.registry is not None:
+            return [self.regions[d.code] for d in self.registry.find(query)
+                    if d.code in self.regions]
+        q = query.strip()
+        if q in self.regions:
+            return [self.regions[q]]
+        return [r for _, r in sorted(self.regions.items())
+                if r.name.zh == q or (r.name.en or "").lower() == q.lower()
+                or (len(q) >= 2 and r.name.zh.startswith(q))]
 
     def entries(self) -> Iterator[Entry]:
         for key in sorted(self.rules):
