@@ -222,3 +222,18 @@ def test_search_finds_a_county_by_name_and_by_pinyin(browser: Any, built: BuiltS
     assert "清远市" in items.first.inner_text()
     assert_clean(w, built)
     w.page.context.close()
+
+
+def test_shared_estimate_tables_equal_the_computed_ones() -> None:
+    """Registry-only regions reuse the estimate table of a region with the same
+    rule-holding ancestors: byte for byte what computing their own would give."""
+    from policykit.costs.table import estimate_table
+    from policykit.publish.site.estimate import estimate_tables
+    from policykit.util.jsonio import json_bytes
+
+    ps = policykit.load(POLICIES)
+    tables = dict(estimate_tables(ps, AS_OF))
+    assert len(tables) == len(ps.regions)
+    for code in (HECHENG, "431223", "431200", "431281", "441802", "441881", "110101",
+                 "469001", "441900", "000000"):
+        assert json_bytes(tables[code]) == json_bytes(estimate_table(ps, code, AS_OF)), code
