@@ -93,14 +93,6 @@ def test_region_index_folds_counties_under_prefectures(built: BuiltSite) -> None
     assert html.count("<details>") >= 300          # one per prefecture with counties
 
 
-def test_nav_lists_provinces_not_every_region(built: BuiltSite) -> None:
-    html = built.pages["index.html"]
-    nav = html[html.find('<nav class="md-nav md-nav--primary"'):]
-    nav = nav[:nav.find("</nav>")]
-    assert 'href="regions/440000/"' in nav
-    assert 'href="regions/441800/"' not in nav and f'href="regions/{HECHENG}/"' not in nav
-
-
 def test_comparison_pages_list_regions_with_files_and_count_the_rest(built: BuiltSite) -> None:
     pages = [p for p in built.pages if p.startswith("compare/")]
     # One page per comparable rule (and the index): not one per province and rule.
