@@ -82,12 +82,14 @@ def _short(ctx: SiteContext, code: str, name: str) -> str:
 def _grid(ctx: SiteContext, cov: dict[str, Any], page: str) -> str:
     tiles = []
     for p in cov["provinces"]:
-        label = (f'{esc(p["name"])}：{p["local"]} 个地区有本地规则，共 {p["regions"]} 个')
+        # The visible text is the link's name; the hidden words finish it for a screen reader.
         tiles.append(
             f'<li class="pk-cov-tile pk-cov-{shade(p["local"], p["regions"])}">'
-            f'<a href="{page_url(page, region_page(p["code"]))}" aria-label="{label}">'
+            f'<a href="{page_url(page, region_page(p["code"]))}">'
             f'<span class="pk-cov-name">{esc(_short(ctx, p["code"], p["name"]))}</span>'
-            f'<span class="pk-cov-fig">{p["local"]} / {p["regions"]}</span></a></li>')
+            f'<span class="pk-sr-only">：</span>'
+            f'<span class="pk-cov-fig">{p["local"]} / {p["regions"]}</span>'
+            '<span class="pk-sr-only"> 个地区有本地规则</span></a></li>')
     return f'<ul class="pk-cov-grid" aria-label="各省覆盖情况">{"".join(tiles)}</ul>'
 
 
