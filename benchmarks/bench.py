@@ -11,6 +11,11 @@ For each size N a corpus is generated (`benchmarks/synth.py --regions N`) and ti
 * value-in-force lookups per second in-process (random region, rule and day);
 * peak memory (maximum resident set of the command's process, from wait4).
 
+Beside them, the real-shaped site: `build` of the repository's own `policies/` (the
+division registry's 3,230 regions plus today's data, almost all of them registry-only
+pages of inherited rules), with the site's total size, its page count and the size of
+the search index (target < 5 MB) (`--skip-real` leaves it out).
+
 Each command runs in its own process, as a user runs it; wall-clock seconds. Baselines
 measured in the same run on the same files: the bare libyaml parse of every file
 (PyYAML's CSafeLoader, what most YAML tools pay) and `json.loads` of the same content
@@ -34,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SEARCH_INDEX_TARGET = 5_000_000
 OPENFISCA_3000_S = 26.0  # OpenFisca 46 loading 3,000 regions x 20 parameters x 8 values
 
 
@@ -130,6 +137,28 @@ def measure(n: int, work: Path, build: bool) -> list[tuple[str, Run | float]]:
     return rows
 
 
+def measure_real(work: Path) -> list[str]:
+    """The real-shaped site: build policies/ (registry + today's data); its size."""
+    out = work / "site-real"
+    env = {"POLICYKIT_CACHE_DIR": str(work / "cache-real"), "SOURCE_DATE_EPOCH": "1750000000"}
+    run(policykit("check", str(REPO / "policies")), env)  # fills the cache, as for N
+    built = run(policykit("build", str(REPO / "policies"), "--out", str(out), "--force",
+                          "--config", str(REPO / "mkdocs.yml")), env)
+    files = [f for f in out.rglob("*") if f.is_file()]
+    size = sum(f.stat().st_size for f in files)
+    pages = sum(1 for f in files if f.name == "index.html")
+    search = (out / "search" / "search_index.json").stat().st_size
+    regions = len(list((out / "api" / "v1" / "regions").glob("*.json")))
+    return ["| | real-shaped site (policies/) |", "|---|---|",
+            f"| regions (API documents and pages) | {regions:,} |",
+            f"| build (whole site) | {built.seconds:.1f} s, {built.peak_mib:,.0f} MiB "
+            "(target < 60 s) |",
+            f"| pages | {pages:,} |",
+            f"| site size | {size / 1e6:,.0f} MB in {len(files):,} files |",
+            f"| search index | {search / 1e6:.2f} MB (target < "
+            f"{SEARCH_INDEX_TARGET / 1e6:.0f} MB) |"]
+
+
 def machine() -> str:
     model = ""
     try:
@@ -195,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     ap.add_argument("--skip-build", action="store_true", help="do not time the site build")
     ap.add_argument("--work", type=Path, default=None, help="keep corpora and outputs here")
+    ap.add_argument("--skip-real", action="store_true",
+                    help="do not build the real-shaped site (policies/)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policykit-bench-") as tmp:
         work = args.work or Path(tmp)
@@ -203,9 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             print(f"bench: N = {n} …", file=sys.stderr, flush=True)
             results[n] = measure(n, work, not args.skip_build)
+        real: list[str] = []
+        if not args.skip_real:
+            print("bench: real-shaped site …", file=sys.stderr, flush=True)
+            real = measure_real(work)
+    real_text = ("\n\nThe real-shaped site (the division registry plus today's data):\n\n"
+                 + "\n".join(real)) if real else ""
     text = (f"# policykit benchmarks\n\nMachine: {machine()}. Run "
             f"{time.strftime('%Y-%m-%d')}. Wall-clock seconds, each command in its own "
-            f"process; memory is the command's peak resident set.\n\n{table(results)}\n")
+            f"process; memory is the command's peak resident set.\n\n{table(results)}{real_text}\n")
     print(text)
     args.out.write_text(text, encoding="utf-8")
     return 0

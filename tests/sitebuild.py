@@ -105,6 +105,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     evil.mkdir()
     (evil / "region.yaml").write_text(EVIL_REGION, encoding="utf-8")
     (evil / "sources.yaml").write_text(EVIL_SOURCES, encoding="utf-8")
+    # The region file must agree with the division registry: the copy's registry gets the
+    # hostile name too (so registry text reaches the pages through the same escaping).
+    registry = data / "registry" / "divisions.csv"
+    csv = registry.read_text(encoding="utf-8")
+    assert "\n441700,阳江市," in csv
+    registry.write_text(csv.replace("\n441700,阳江市,", f"\n441700,{EVIL}|阳江测试,"),
+                        encoding="utf-8")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     out = work / "site"

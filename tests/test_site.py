@@ -182,8 +182,13 @@ def test_nav_lists_provinces_not_every_region(content: site.SiteContent) -> None
     regions = next(n for n in content.nav if n.title == "地区")
     paths = [c.path for c in regions.children]
     assert paths[0] == "regions/index.md"
-    assert set(paths[1:]) == {"regions/210000.md", "regions/370000.md", "regions/430000.md",
-                              "regions/440000.md"}
+    # Every province of the division registry (31), and nothing below province level.
+    registry = policykit.load(POLICIES).registry
+    assert registry is not None
+    provinces = {f"regions/{d.code}.md" for d in registry.divisions.values()
+                 if d.level == "province" and not d.withdrawn}
+    assert len(provinces) == 31
+    assert set(paths[1:]) == provinces and len(paths) == 32
 
 
 # -- feed and chart writers -------------------------------------------------------------------

@@ -74,6 +74,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--stale-after-years", type=_years, default=DEFAULT_STALE_YEARS, metavar="N",
                    help="mark values not confirmed for more than N years 可能已过时 "
                         f"(default: {DEFAULT_STALE_YEARS}; docs/format.md 3.3 rule 6)")
+    p.add_argument("--repo-url", default=None, metavar="URL",
+                   help="项目代码仓库网址（如 https://github.com/OWNER/NAME）：地区页链接到它的"
+                        "“补充政策”“纠错”议题表单；缺省时地区页给出 policykit new 的用法 / the "
+                        "project's repository (https://github.com/OWNER/NAME): region pages link "
+                        "to its issue forms; default: they show how to use policykit new")
     add_load_args(p)
     p.set_defaults(func=run)
 
@@ -108,6 +113,9 @@ def _check_work(work: Path, out: Path, root: Path, config_dir: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of, os.environ)
     site_url = base_url_of(args.site_url or DEFAULT_SITE_URL)
+    if args.repo_url is not None and not re.fullmatch(r"https?://[^\s/]+/\S*", args.repo_url):
+        raise UsageError(f"--repo-url 应是 http:// 或 https:// 开头的网址：{args.repo_url}",
+                         f"--repo-url must be an http:// or https:// URL: {args.repo_url}")
     config_file = Path(args.config)
     if not config_file.is_file():
         raise UsageError(f"找不到网站配置 {config_file}（请在项目根目录运行，或用 --config 指定）",
@@ -138,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_DATA
     built = build_site(ps, out=out, config_file=config_file, as_of=as_of, site_url=site_url,
                        commit=data_commit(root, os.environ), work=work,
-                       progress=progress(args), stale_years=args.stale_after_years)
+                       progress=progress(args), stale_years=args.stale_after_years,
+                       repo_url=args.repo_url)
     for m in built.messages:
         print(f"mkdocs: {m}", file=sys.stderr)
     print(f"已构建网站到 {built.out}：{built.pages} 个页面，共 {built.files} 个文件，"

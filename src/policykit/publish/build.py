@@ -105,7 +105,8 @@ BUILD_STEPS = ("JSON 接口与下载表格 API and tables", "生成页面 pages"
 def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_url: str,
                commit: str | None, work: Path | None = None,
                parallel: bool | None = None, progress: bool = False,
-               stale_years: int = DEFAULT_STALE_YEARS) -> BuildResult:
+               stale_years: int = DEFAULT_STALE_YEARS,
+               repo_url: str | None = None) -> BuildResult:
     """Everything after a clean check. Raises SiteBuildError (mkdocs refused) or
     ExportError (data that cannot be published, a file that cannot be written);
     `out` is replaced only on success. `progress`: a bar of BUILD_STEPS on stderr.
@@ -130,7 +131,7 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
     try:
         with writing(out):
             content, files, log = _build(ps, out, config_file, as_of, site_url, commit, work,
-                                         parallel, step, stale_years)
+                                         parallel, step, stale_years, repo_url)
     finally:
         bar.done()
     pages = sum(1 for p in content.files if p.endswith(".md"))
@@ -141,7 +142,8 @@ def build_site(ps: PolicySet, *, out: Path, config_file: Path, as_of: str, site_
 def _build(ps: PolicySet, out: Path, config_file: Path, as_of: str, site_url: str,
            commit: str | None, work: Path | None, parallel: bool | None,
            step: Callable[[str], None],
-           stale_years: int = DEFAULT_STALE_YEARS) -> tuple[SiteContent, int, BuildLog]:
+           stale_years: int = DEFAULT_STALE_YEARS,
+           repo_url: str | None = None) -> tuple[SiteContent, int, BuildLog]:
     from policykit.publish.mkdocs import build, prune, sync_tree, write_docs
     from policykit.publish.tables import DOWNLOADS_DIR  # pandas: imported only to build
 
@@ -165,7 +167,7 @@ def _build(ps: PolicySet, out: Path, config_file: Path, as_of: str, site_url: st
                 format_guide=format_guide.read_text(encoding="utf-8")
                 if format_guide.is_file() else None,
                 downloads=downloads, api_examples=api_examples(ps, fresh),
-                stale_years=stale_years)
+                stale_years=stale_years, repo_url=repo_url)
             docs = fresh if work is None else work
             if work is not None:
                 work.mkdir(parents=True, exist_ok=True)

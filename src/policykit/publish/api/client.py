@@ -14,6 +14,7 @@ values in the files are recomputed by the one timeline rule.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import urllib.error
 import urllib.request
@@ -146,6 +147,8 @@ def load_api(where: str | Path, *, validate: bool = False, workers: int = 8) -> 
         rules: dict[RuleKey, tuple[Entry, ...]] = {}
         for rel, doc in zip(paths, docs, strict=True):
             region = region_from_plain(doc["region"], rel)
+            if doc["registry_only"]:
+                region = dataclasses.replace(region, registry_only=True)
             regions[region.code] = region
             for i, rule in enumerate(doc["rules"]):
                 pid, bk = rule["parameter"], breakdown_key(rule["breakdown"])

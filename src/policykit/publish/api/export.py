@@ -45,6 +45,7 @@ from policykit.model.entities import (
 from policykit.model.policyset import PolicySet
 from policykit.model.timeline import Confirmation, Resolved
 from policykit.publish.api import schema as apischema
+from policykit.publish.coverage import coverage
 from policykit.util.jsonio import json_bytes, write_bytes, write_json_list
 
 API_DIR = f"api/{apischema.API_VERSION}"
@@ -253,10 +254,10 @@ def api_documents(ps: PolicySet, as_of: str, base_url: str = apischema.DEFAULT_B
         if any(wanted(path) for path in paths):
             parameters.append((pid, paths))
     in_force = {code: ps.in_force(code, as_of) for code in ps.regions} \
-        if regions or parameters else {}
+        if regions or parameters or wanted("index.json") else {}
 
     if wanted("index.json"):
-        yield "index.json", _index(ctx, own)
+        yield "index.json", _index(ctx, own, in_force)
     if wanted("catalogue.json"):
         yield "catalogue.json", {**ctx.header("catalogue"), **catalogue_to_api(cat)}
     if wanted("sources.json"):
@@ -293,12 +294,22 @@ def _version() -> str:
     return __version__
 
 
-def _index(ctx: _Context, own: dict[str, list[tuple[str, Breakdown]]]) -> dict[str, Any]:
+def _index(ctx: _Context, own: dict[str, list[tuple[str, Breakdown]]],
+           in_force: Mapping[str, Mapping[tuple[str, Breakdown], Resolved]]) -> dict[str, Any]:
     ps, cat = ctx.ps, ctx.ps.catalogue
     regions = [{"code": r.code, "name": r.name.to_plain(), "level": r.level,
                 "parent": r.parent, "pooling_region": r.pooling,
-                "rules": len(own.get(r.code, [])), **ctx.file(region_path(r.code))}
+                "rules": len(own.get(r.code, [])), "local_rules": r.code in own,
+                **ctx.file(region_path(r.code))}
                for r in sorted(ps.regions.values(), key=lambda r: r.code)]
+    by_level: dict[str, dict[str, int]] = {}
+    for r in ps.regions.values():
+        n = by_level.setdefault(r.level, {"regions": 0, "local_rules": 0})
+        n["regions"] += 1
+        n["local_rules"] += int(r.code in own)
+    registry = None if ps.registry is None else {
+        "file": ps.registry.file, "divisions": len(ps.registry.divisions),
+        "provenance": ps.registry.provenance}
     parameters = [{"id": p.id, "label": p.label.to_plain(), "area": p.area,
                    "scheme": p.scheme, "type": p.type,
                    "unit": None if p.unit is None else p.unit.to_plain(),
@@ -313,6 +324,9 @@ def _index(ctx: _Context, own: dict[str, list[tuple[str, Breakdown]]]) -> dict[s
         "files": {k: ctx.file(f"{k}.json") for k in ("catalogue", "sources", "changes")},
         "areas": [{"id": k, "label": v.to_plain()} for k, v in cat.areas],
         "regions": regions,
+        "counts": {"regions": len(regions), "by_level": dict(sorted(by_level.items()))},
+        "registry": registry,
+        "coverage": coverage(ps, ctx.as_of, in_force.__getitem__),
         "parameters": parameters,
         "schemas": {s: ctx.file(f"schemas/{s}.schema.json")
                     for s in (*apischema.SHAPES, *apischema.OUTPUT_SHAPES)},
@@ -330,6 +344,8 @@ def _region_doc(ctx: _Context, code: str, keys: list[tuple[str, Breakdown]],
     return {
         **ctx.header("region"),
         "region": ps.regions[code].to_plain(),
+        "local_rules": bool(keys),
+        "registry_only": ps.regions[code].registry_only,
         "chain": list(ps.chain(code)),
         "children": [c.code for c in ps.children(code)],
         "rules": rules,

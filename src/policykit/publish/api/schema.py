@@ -20,7 +20,9 @@ Json = dict[str, Any]
 API_VERSION = "v1"
 #: Version of the file shapes below; bump the minor for added fields, the major
 #: (with a new api/vN/) for anything a client could trip on.
-SCHEMA_VERSION = "1.1.0"  # 1.1: one value shape, as_of + commit on every file (docs/api.md)
+# 1.1: one value shape, as_of + commit on every file (docs/api.md); 1.2: every registry
+# region, local_rules / registry_only, counts, registry provenance and coverage in the index.
+SCHEMA_VERSION = "1.2.0"
 DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
 SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
 #: Shapes of outputs computed on request (not files of the API), published with its schemas.
@@ -184,17 +186,49 @@ def _schema(shape: str, base_url: str, title: str, description: str, required: l
     }
 
 
+COUNT = {"type": "integer", "minimum": 0}
+
+
+def coverage_schema() -> Json:
+    """`index.json` → coverage (`policykit.publish.coverage`, the 数据覆盖 page's figures)."""
+    levels = _obj(["regions", "local"], {"regions": COUNT, "local": COUNT})
+    return {**_obj(
+        ["as_of", "regions", "local", "by_level", "areas", "provinces", "missing",
+         "newest_confirmation"], {
+            "as_of": DAY,
+            "regions": {**COUNT, "description": "regions below the nation"},
+            "local": {**COUNT, "description": "of them, with rules of their own"},
+            "by_level": {"type": "object", "additionalProperties": levels},
+            "areas": {"type": "array", "items": IDENT},
+            "provinces": {"type": "array", "items": _obj(
+                ["code", "name", "regions", "local", "areas", "newest_confirmation"], {
+                    "code": CODE, "name": TEXT, "regions": COUNT, "local": COUNT,
+                    "areas": {"type": "object", "additionalProperties": COUNT,
+                              "description": "regions with local rules in each area"},
+                    "newest_confirmation": _nullable(DAY)})},
+            "missing": {"type": "array", "items": _obj(
+                ["parameter", "regions_without_value"],
+                {"parameter": PARAMETER_ID, "regions_without_value": COUNT}),
+                "description": "regions with no value in force (own or inherited), most first"},
+            "newest_confirmation": _nullable(DAY),
+        }), "description": "how many regions have local rules, by level, province and area"}
+
+
 def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
     """shape → JSON Schema, `$id`s under the API's URL for this base URL."""
     located = {"path": {"type": "string"}, "url": {"type": "string"}}
     index_region = _obj(
-        ["code", "name", "level", "parent", "pooling_region", "rules", "path", "url"], {
+        ["code", "name", "level", "parent", "pooling_region", "rules", "local_rules", "path",
+         "url"], {
             "code": CODE,
             "name": _ref("label"),
             "level": {"enum": ["national", "province", "prefecture", "county"]},
             "parent": _nullable(CODE),
             "pooling_region": {**CODE, "description": "effective pooling region (itself if none)"},
             "rules": {"type": "integer", "minimum": 0, "description": "own rules"},
+            "local_rules": {"type": "boolean",
+                            "description": "the region has rules of its own (else everything "
+                                           "that applies there is inherited)"},
             **located,
         })
     index_parameter = _obj(
@@ -243,7 +277,7 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
             "index", base_url, "policykit API index (index.json)",
             "Every region and parameter with the URL of its file; the as-of date and data commit.",
             ["schema_version", "generator", "base_url", "files", "areas",
-             "regions", "parameters", "schemas"], {
+             "regions", "counts", "registry", "coverage", "parameters", "schemas"], {
                 "schema_version": {"type": "string"},
                 "generator": {"type": "string"},
                 "base_url": {"type": "string", "description": "URL of api/v1/"},
@@ -251,6 +285,18 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
                     k: _ref("file") for k in ("catalogue", "sources", "changes")}),
                 "areas": {"type": "array", "items": _ref("labelled")},
                 "regions": {"type": "array", "items": index_region},
+                "counts": _obj(["regions", "by_level"], {
+                    "regions": COUNT,
+                    "by_level": {"type": "object", "additionalProperties": _obj(
+                        ["regions", "local_rules"], {"regions": COUNT, "local_rules": COUNT})},
+                }),
+                "registry": {
+                    "description": "the division registry the regions come from (policies/"
+                                   "registry/), with its provenance; null without one",
+                    "anyOf": [_obj(["file", "divisions", "provenance"], {
+                        "file": TEXT, "divisions": COUNT,
+                        "provenance": {"type": "object"}}), {"type": "null"}]},
+                "coverage": coverage_schema(),
                 "parameters": {"type": "array", "items": index_parameter},
                 "schemas": {"type": "object", "additionalProperties": _ref("file")},
             }),
@@ -258,8 +304,16 @@ def schemas(base_url: str = DEFAULT_BASE_URL) -> dict[str, Json]:
             "region", base_url, "policykit API region file (regions/<code>.json)",
             "One region: its metadata, every own rule's full history with provenance, and the "
             "rules in force on the as-of date (own and inherited, with origin and floors).",
-            ["region", "chain", "children", "rules", "in_force", "sources"], {
+            ["region", "local_rules", "registry_only", "chain", "children", "rules",
+             "in_force", "sources"], {
                 "region": _ref("region"),
+                "local_rules": {"type": "boolean",
+                                "description": "the region has rules of its own; false: "
+                                               "本地规则尚未收录, everything in in_force is "
+                                               "inherited"},
+                "registry_only": {"type": "boolean",
+                                  "description": "known only from the division registry "
+                                                 "(no region file)"},
                 "chain": {"type": "array", "items": CODE,
                           "description": "inheritance order: itself, pooling region, parents, "
                                          "nation"},

@@ -51,7 +51,11 @@ def write_compare_pages(ctx: SiteContext, by_province: str = "") -> list[Paramet
     """The comparison pages and their index; `by_province` is the HTML list of the
     provinces' comparison pages (`province.py`), listed first on the index."""
     params = ctx.compare_params()
-    rows = sorted(c for c, r in ctx.ps.regions.items() if r.level != "national")
+    # Regions known only from the division registry (no region file, no rules) are not
+    # rows: they would repeat their parent's value thousands of times. They are counted.
+    rows = sorted(c for c, r in ctx.ps.regions.items()
+                  if r.level != "national" and not r.registry_only)
+    unlisted = sum(1 for r in ctx.ps.regions.values() if r.registry_only)
     index = [front_matter("各地比较"), "# 各地比较", "",
              "<p>每个可比较的规则一页：各地在数据日期适用的数值（注明最后核实日期）的可排序表格、按日期或年份查看历史数值，以及历史走势图。</p>", ""]
     if by_province:
@@ -78,7 +82,8 @@ def write_compare_pages(ctx: SiteContext, by_province: str = "") -> list[Paramet
     for p in params:
         cols = columns(ctx, p.id)
         if len(rows) * len(cols) <= MAX_COMPARE_ROWS:
-            ctx.files[compare_page(p.id)] = compare_page_text(ctx, p, cols, rows, None)
+            ctx.files[compare_page(p.id)] = compare_page_text(ctx, p, cols, rows, None,
+                                                              unlisted)
             continue
         by_prov: dict[str, list[str]] = defaultdict(list)
         for c in rows:
@@ -222,7 +227,7 @@ def count_text(ctx: SiteContext, stand: Mapping[str, str | None], absent: int) -
 
 
 def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], codes: list[str],
-                      province: str | None) -> str:
+                      province: str | None, unlisted: int = 0) -> str:
     page = compare_page(p.id, province)
     title = ctx.rule_label(p.id, ())
     if province is not None:
@@ -318,6 +323,10 @@ def compare_page_text(ctx: SiteContext, p: Parameter, cols: list[Breakdown], cod
         names = "、".join(ctx.region_link(page, c) for c in absent)
         out += [f'<p class="pk-legend-text"{SKIP}>本站未收录以下 {len(absent)} 个地区的此项规则'
                 f"（本地区和上级都没有数据）：{names}</p>", ""]
+    if unlisted:
+        out += [f'<p class="pk-legend-text"{SKIP}>另有 {unlisted} 个地区本站尚未收录本地规则，'
+                "适用上级（省、统筹区或全国）的规定，不在表中列出；各地区页面列出适用的规定。</p>",
+                ""]
     charts: list[str] = []
     for ci, bk in enumerate(cols):
         series = series_by_col[ci]

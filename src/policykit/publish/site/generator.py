@@ -14,6 +14,7 @@ from policykit.model.policyset import PolicySet
 from policykit.publish.site.changes import feed_text, write_changes_pages
 from policykit.publish.site.compare import write_compare_pages
 from policykit.publish.site.context import SiteContext
+from policykit.publish.site.coverage_page import write_coverage_page
 from policykit.publish.site.diseases import write_disease_pages
 from policykit.publish.site.estimate import write_estimate_page
 from policykit.publish.site.home import write_handwritten_pages, write_home, write_rules_page
@@ -32,6 +33,7 @@ def generate(ps: PolicySet, inp: SiteInput, docs_dir: Path | None = None) -> Sit
     write_region_pages(ctx)
     write_regions_index(ctx, provinces)
     write_compare_pages(ctx, province_index(ctx, "compare/index.md", write_province_pages(ctx)))
+    write_coverage_page(ctx)
     write_disease_pages(ctx)
     write_estimate_page(ctx)
     write_changes_pages(ctx)
@@ -56,6 +58,7 @@ def nav(ctx: SiteContext, provinces: list[str]) -> tuple[NavItem, ...]:
         NavItem("地区", None, (NavItem("全部地区", "regions/index.md"),
                              *(NavItem(esc(ctx.name(p)), region_page(p)) for p in provinces))),
         NavItem("比较", "compare/index.md"),
+        NavItem("数据覆盖", "coverage/index.md"),
         NavItem("病种", "diseases/index.md"),
         NavItem("变更", "changes/index.md"),
         NavItem("报销估算", "estimate/index.md"),

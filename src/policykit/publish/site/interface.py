@@ -40,6 +40,9 @@ class SiteInput:
     api_examples: Mapping[str, str] = field(default_factory=dict)  # api path → excerpt
     # Carried forward longer than this: "可能已过时" (docs/format.md §3.3 rule 6).
     stale_years: int = DEFAULT_STALE_YEARS
+    # The project's repository (https://github.com/OWNER/NAME): region pages link to its
+    # issue forms; None: they show the `policykit new CODE` instructions instead.
+    repo_url: str | None = None
 
 
 @dataclass(frozen=True)

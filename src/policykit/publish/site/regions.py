@@ -12,6 +12,7 @@ from policykit.model.display import LEVEL_ZH
 from policykit.model.entities import NATIONAL, Breakdown, Entry, Region
 from policykit.model.timeline import Resolved
 from policykit.publish.site.context import SiteContext
+from policykit.publish.site.contribute import contribute_html, pinyin_text
 from policykit.publish.site.markup import (
     NO_SEARCH,
     SKIP,
@@ -37,20 +38,56 @@ def write_region_pages(ctx: SiteContext) -> None:
 
 
 def write_regions_index(ctx: SiteContext, provinces: list[str]) -> None:
+    """Every region by province: each prefecture-level region with its counties folded
+    (a <details>), so that 3,000 regions stay one short page to scan. Regions with rules
+    of their own are marked; the lists are left out of the search index (each region's
+    own page is what search finds)."""
     page = "regions/index.md"
     out = [front_matter("全部地区"), "# 全部地区", ""]
     if NATIONAL in ctx.ps.regions:
         out += [f"<p>全国性标准与底线：{ctx.region_link(page, NATIONAL)}</p>", ""]
+    registry_only = sum(1 for r in ctx.ps.regions.values() if r.registry_only)
+    # Marked only where some regions have none (a folder with a registry).
+    own = {code for code, _, _ in ctx.ps.rules} if registry_only else set()
+    if registry_only:
+        out += [f'<p class="pk-legend-text">共 {len(ctx.ps.regions) - 1} 个地区，其中 '
+                f"{len(own - {NATIONAL})} 个有本站收录的本地规则（标“有本地规则”）；其余地区"
+                "适用上级（省、统筹区或全国）的规定，页面上注明“本地规则尚未收录”。"
+                "点开地级地区可查看下辖的县级地区。</p>", ""]
     grouped = ctx.grouped()
     for prov in provinces:
         regs = [r for r in grouped.get(prov, []) if r.parent == prov]
+        counties = sum(1 for r in grouped.get(prov, []) if r.level == "county")
+        local = sum(1 for r in grouped.get(prov, []) if r.code in own)
+        counted = f"{len(regs)} 个直属地区" + (f"、{counties} 个县级地区" if counties else "")
         out += [f"## {md_text(ctx.name(prov))}", "",
-                f"<p>{ctx.region_link(page, prov)}（省级规定）</p>",
-                region_list(ctx, regs, page) if regs else "", ""]
+                f"<p>{ctx.region_link(page, prov)}（省级规定{_own_mark(prov, own)}）"
+                f" · {counted}" + (f"，{local} 个有本地规则" if local else "") + "</p>",
+                unsearched(folded_list(ctx, regs, page, own)) if regs else "", ""]
     orphans = grouped.get(None, [])
     if orphans:
-        out += ["## 其他地区", "", region_list(ctx, orphans, page), ""]
+        out += ["## 其他地区", "", unsearched(folded_list(ctx, orphans, page, own)), ""]
     ctx.files[page] = "\n".join(out) + "\n"
+
+
+def _own_mark(code: str, own: set[str]) -> str:
+    return '<span class="pk-badge pk-own">有本地规则</span>' if code in own else ""
+
+
+def folded_list(ctx: SiteContext, regions: Iterable[Region], page: str, own: set[str]) -> str:
+    """Regions as a list, each one's children folded under it."""
+    items = []
+    for c in regions:
+        sub = ctx.children(c.code)
+        tail = ""
+        if sub:
+            links = "、".join(ctx.region_link(page, s.code) + _own_mark(s.code, own) for s in sub)
+            local = sum(1 for s in sub if s.code in own)
+            tail = (f"<details><summary>下辖 {len(sub)} 个地区"
+                    + (f"（{local} 个有本地规则）" if local else "")
+                    + f"</summary><p>{links}</p></details>")
+        items.append(f"<li>{ctx.region_link(page, c.code)}{_own_mark(c.code, own)}{tail}</li>")
+    return f'<ul class="pk-regions pk-prov-regions">{"".join(items)}</ul>'
 
 
 def breadcrumbs(ctx: SiteContext, code: str, page: str) -> str:
@@ -73,19 +110,25 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
            f"# {md_text(r.name.zh)}", ""]
     meta = [breadcrumbs(ctx, code, page) if r.level != "national" else "全国性标准",
             f"{LEVEL_ZH.get(r.level, r.level)}（行政区划代码 {esc(code)}）"]
+    pinyin = pinyin_text(ctx, code)
+    if pinyin and r.level != "national":
+        meta.append(pinyin)
     if r.pooling_region and r.pooling_region != code:
         meta.append(f"统筹区：{ctx.region_link(page, r.pooling_region)}")
     if r.valid_from or r.valid_to:
         meta.append(f"代码有效期 {esc(r.valid_from or '…')} 至 {esc(r.valid_to or '今')}")
-    checked = f"最后核对于 {esc(r.checked_on)}" if r.checked_on else "未记录核对日期"
-    if r.checked_on and _days_between(r.checked_on, ctx.day) > STALE_DAYS:
-        checked += '<span class="pk-badge pk-stale">超过两年未核对</span>'
-    meta.append(checked)
+    if not r.registry_only:
+        checked = f"最后核对于 {esc(r.checked_on)}" if r.checked_on else "未记录核对日期"
+        if r.checked_on and _days_between(r.checked_on, ctx.day) > STALE_DAYS:
+            checked += '<span class="pk-badge pk-stale">超过两年未核对</span>'
+        meta.append(checked)
     api = file_url(page, f"api/v1/regions/{code}.json")
     meta.append(f'<a href="{api}">JSON 数据</a>')
     meta.append(f'<a href="{page_url(page, "estimate/index.md")}?region={esc(code)}">报销估算</a>')
     out.append(f'<p class="pk-meta">{" · ".join(meta)}</p>')
     out.append("")
+    if r.registry_only:
+        out += [uncollected_html(ctx, code, page), ""]
     rows = ctx.in_force(code)
     if r.level != "national":
         out += [summary_card(ctx, code, rows), ""]
@@ -144,7 +187,23 @@ def region_page_text(ctx: SiteContext, code: str) -> str:
                            + entries_table(ctx, pending, page, show_rule=True)), ""]
     out += history_section(ctx, code, page)
     out += missing_section(ctx, code, every)
+    if r.level != "national" and not r.registry_only:
+        out += [contribute_html(ctx, code, page), ""]
     return "\n".join(out) + "\n"
+
+
+def uncollected_html(ctx: SiteContext, code: str, page: str) -> str:
+    """The notice of a region known only from the registry: no rules of its own here;
+    what applies is inherited (each row below names its origin and how it is known)."""
+    above = [c for c in ctx.ps.chain(code)[1:] if c in ctx.ps.regions]
+    names = "、".join(ctx.region_link(page, c) for c in above)
+    inherited = (f"下面列出适用于本地区的上级规定（{names}），每条注明来自哪一级和最后核实的时间。"
+                 if above else "")
+    return (f'<div class="pk-uncollected" role="note"{SKIP}>'
+            f'<p><strong class="pk-uncollected-title">本地规则尚未收录</strong>：本站还没有'
+            f"{esc(ctx.name(code))}自己的医保规定（没有人录入过它的政策文件）。{inherited}"
+            "本地的报销比例、起付线等可能与上级不同，未收录不等于没有规定。</p>"
+            f"{contribute_html(ctx, code, page, searched=True)}</div>")
 
 
 def region_list(ctx: SiteContext, regions: Iterable[Region], page: str) -> str:
