@@ -285,6 +285,8 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     work = tmp_path_factory.mktemp("mixed")
     data = work / "policies"
     shutil.copytree(POLICIES, data)
+    # a made-up region (阳江测试) the registry would rightly reject; not what this is about
+    shutil.rmtree(data / "registry")
     region = data / "regions" / "440000-广东省" / "441700-测试"
     region.mkdir()
     (region / "region.yaml").write_text(MIXED_REGION, encoding="utf-8")

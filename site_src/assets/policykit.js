@@ -275,8 +275,15 @@
     if (meta) meta.insertAdjacentElement("afterend", hint); else result.insertBefore(hint, result.firstChild);
     function update() {
       var query = input.value.trim();
-      var found = result.querySelectorAll(".md-search-result__item").length;
-      var none = query !== "" && found === 0 && meta && /没有|no match/i.test(meta.textContent);
+      var items = result.querySelectorAll(".md-search-result__item");
+      var whole = Array.prototype.some.call(items, function (it) {
+        return it.textContent.replace(/\u200b/g, "").indexOf(query) >= 0;
+      });
+      // No page at all, or only pages matching part of it (高血压 finds 高青县 by 高): the
+      // search engine splits Chinese words, so "nothing names it" is judged on the whole query.
+      var done = meta && !/初始化|initiali/i.test(meta.textContent);
+      var none = query !== "" && !!done && !whole
+        && (items.length > 0 || /没有|no match/i.test(meta.textContent));
       // Changes only when needed: the observer sees this panel's own changes too.
       if (none) {
         var say = "本站数据中没有找到“" + query + "”。如果这是一个病种：本站收录的各地门诊慢特病名单"

@@ -120,7 +120,9 @@ def rule_table(ctx: SiteContext, pid: str, codes: list[str], page: str) -> str:
     if len(local) > MAX_LOCAL_ROWS:
         # A large province: the rule's own comparison page (split by province at scale)
         # has every region with its history; this page stays small.
-        nat = sum(1 for r in ctx.ps.regions.values() if r.level != "national")
+        # the comparison pages' rows: regions with a file (compare.write_compare_pages)
+        nat = sum(1 for r in ctx.ps.regions.values()
+                  if r.level != "national" and not r.registry_only)
         split = nat * len(cols) > MAX_COMPARE_ROWS
         target = compare_page(pid, ctx.province_of[codes[0]] if split else None)
         return (head + f'<p><a href="{page_url(page, target)}">逐个比较这 {len(local)} 个地区'
