@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sitebuild import BuiltSite, assert_clean, open_page, shot
 
@@ -14,10 +15,18 @@ HINT = ".pk-search-hint"
 
 
 def search(page: Any, query: str) -> None:
+    """Type a query and wait for its own results: the box is emptied first and Material's
+    count line goes back to its placeholder, so the next count ("结果") and list are this
+    query's, never the previous query's still on screen."""
     box = page.locator("input.md-search__input")
-    box.fill(query)
+    meta = page.locator(".md-search-result__meta")
+    box.fill("")
     box.press("End")                          # Material reads the query on key-up
-    page.locator(".md-search-result__meta").filter(has_text="结果").wait_for()
+    expect(meta).not_to_contain_text("结果")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+    box.fill(query)
+    box.press("End")
+    expect(meta).to_contain_text("结果")
 
 
 @pytest.mark.browser
@@ -37,9 +46,9 @@ def test_a_disease_in_no_list_explains_and_links_to_coverage(browser: Any, built
         items = page.locator(".md-search-result__item").all_inner_texts()
         assert not any(query in t.replace("\u200b", "") for t in items), items
         hint = page.locator(HINT)
-        hint.wait_for(state="visible")
-        text = hint.inner_text()
-        assert f"“{query}”" in text and "名单还没有一个列出它" in text, text
+        expect(hint).to_be_visible()
+        expect(hint).to_contain_text(f"“{query}”")
+        expect(hint).to_contain_text("名单还没有一个列出它")
         hrefs = {a.inner_text(): a.get_attribute("href") for a in hint.locator("a").all()}
         assert hrefs["数据覆盖"] == built.url + "coverage/", hrefs
         assert hrefs["全部病种"] == built.url + "diseases/", hrefs
@@ -47,7 +56,7 @@ def test_a_disease_in_no_list_explains_and_links_to_coverage(browser: Any, built
     # A search that finds pages (a city; a disease a list names) has no hint.
     for query in ("清远", "精神分裂症"):
         search(page, query)
-        page.locator(".md-search-result__item").first.wait_for(state="visible")
-        assert not page.locator(HINT).is_visible(), query
+        expect(page.locator(".md-search-result__item").first).to_be_visible()
+        expect(page.locator(HINT)).to_be_hidden()
     assert_clean(watched, built)
     page.context.close()
