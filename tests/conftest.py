@@ -171,3 +171,33 @@ def run_cli_subprocess(*args: str, cwd: Path | None = None, env: dict[str, str] 
 @pytest.fixture
 def cli() -> Callable[..., CliResult]:
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def small_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """policies/ with its division registry cut down to the regions that have files, their
+    ancestors and the other divisions of their prefectures (a few dozen rows, both kinds of
+    region page: with rules of its own and known only from the registry). For tests of a
+    mechanism (incremental builds, a forked child, the page plugin) that do not need every
+    one of China's 3,229 regions built twice; the whole data set is built by `built`."""
+    import csv
+
+    root = tmp_path_factory.mktemp("small") / "policies"
+    shutil.copytree(POLICIES, root, ignore=shutil.ignore_patterns("divisions.csv"))
+    text = (POLICIES / "registry" / "divisions.csv").read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(text.splitlines()))
+    parent = {r[0]: r[4] for r in rows}
+    files = {p.parent.name.split("-")[0] for p in (POLICIES / "regions").rglob("region.yaml")}
+    keep: set[str] = set()
+    for code in files:
+        while code and code not in keep:
+            keep.add(code)
+            code = parent.get(code, "")
+    prefectures = {c for c in files if c.endswith("00") and not c.endswith("0000")}
+    kept = [r for r in rows if r[0] in keep or r[4] in prefectures]
+    codes = {r[0] for r in kept}
+    kept = [r for r in kept if not r[8] or r[8] in codes]     # successors kept too
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *kept])
+    (root / "registry" / "divisions.csv").write_text(out.getvalue(), encoding="utf-8")
+    return root

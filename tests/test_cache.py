@@ -232,11 +232,13 @@ def test_cli_output_has_no_progress_when_piped() -> None:
     assert r.returncode == 2 and "--jobs" in r.stderr
 
 
-def test_build_and_export_print_no_progress_when_piped(tmp_path: Path) -> None:
-    r = run_cli("export", "policies", "--out", str(tmp_path / "out"), "--no-tables")
+def test_build_and_export_print_no_progress_when_piped(tmp_path: Path,
+                                                       small_policies: Path) -> None:
+    data = str(small_policies)
+    r = run_cli("export", data, "--out", str(tmp_path / "out"), "--no-tables")
     assert r.returncode == 0, r.stderr
     assert "\r" not in r.stderr and "exporting" not in r.stderr
-    r = run_cli("build", "policies", "--out", str(tmp_path / "site"))
+    r = run_cli("build", data, "--out", str(tmp_path / "site"))
     assert r.returncode == 0, r.stderr
     assert "\r" not in r.stderr and "building" not in r.stderr
 

@@ -7,8 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from conftest import ARCHIVE, POLICIES, run_cli
 from policykit import load
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import policykit
-from conftest import POLICIES, run_cli
+from conftest import run_cli
 from policykit.costs.compute import FIELDS
 from sitebuild import BuiltSite, _Quiet, assert_clean, free_port, open_page
 from test_estimate import fixture_policies
@@ -40,13 +40,16 @@ def _serve(root: Path, out: Path) -> Iterator[BuiltSite]:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[BuiltSite, Path]]]:
+def sites(tmp_path_factory: pytest.TempPathFactory,
+          small_policies: Path) -> Iterator[dict[str, tuple[BuiltSite, Path]]]:
+    """The bundled data (its regions with files, their prefectures' other divisions) and
+    the estimate fixture, each built and served."""
     work = tmp_path_factory.mktemp("estimate-sites")
     fixture = fixture_policies(work)
-    bundled = _serve(POLICIES, work / "bundled-site")
+    bundled = _serve(small_policies, work / "bundled-site")
     fixed = _serve(fixture, work / "fixture-site")
     try:
-        yield {"bundled": (next(bundled), POLICIES), "fixture": (next(fixed), fixture)}
+        yield {"bundled": (next(bundled), small_policies), "fixture": (next(fixed), fixture)}
     finally:
         for gen in (bundled, fixed):
             gen.close()

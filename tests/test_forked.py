@@ -171,11 +171,12 @@ def test_leaving_fork_map_early_stops_the_children(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_build_with_tables_in_a_child_is_identical(tmp_path: Path) -> None:
+def test_build_with_tables_in_a_child_is_identical(tmp_path: Path,
+                                                   small_policies: Path) -> None:
     import policykit
     from policykit.publish.build import build_site
 
-    ps = policykit.load(POLICIES)
+    ps = policykit.load(small_policies)
     for name, parallel in (("seq", False), ("par", True)):
         build_site(ps, out=tmp_path / name, config_file=REPO / "mkdocs.yml",
                    as_of="2025-06-30", site_url="http://127.0.0.1:8000/", commit=None,
@@ -250,7 +251,8 @@ def test_partition_keeps_inheritance_links_in_one_part(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(
-        tmp_path: Path, parallel: bool, _children_before: set[int]) -> None:
+        tmp_path: Path, parallel: bool, _children_before: set[int],
+        small_policies: Path) -> None:
     """A page mkdocs cannot render (its template does not exist) fails the build with
     SiteBuildError whichever process renders it, leaves no output and no child behind."""
     import shutil
@@ -264,7 +266,7 @@ def test_a_page_that_cannot_be_rendered_fails_the_build_cleanly(
     for name in ("broken1.md", "broken2.md"):  # neighbours: one page for each process
         (tmp_path / "site_src" / "pages" / name).write_text(
             "---\ntemplate: no-such-template.html\n---\n# 坏页面\n", encoding="utf-8")
-    ps = policykit.load(POLICIES)
+    ps = policykit.load(small_policies)
     with pytest.raises(SiteBuildError, match="no-such-template"):
         build_site(ps, out=tmp_path / "out", config_file=tmp_path / "mkdocs.yml",
                    as_of="2025-06-30", site_url="http://127.0.0.1:8000/", commit=None,

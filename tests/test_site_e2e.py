@@ -23,7 +23,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from conftest import POLICIES, REPO, run_cli
+from conftest import REPO, run_cli
 from sitebuild import (
     ARTIFACTS,
     AS_OF,
@@ -105,13 +105,15 @@ def test_search_index_holds_names_and_labels_not_tables(built: BuiltSite) -> Non
             assert "历史记录" not in t and "#h-r-" not in loc, (loc, t[:200])
 
 
-def test_work_folder_keeps_unchanged_files_and_their_times(tmp_path: Path) -> None:
+def test_work_folder_keeps_unchanged_files_and_their_times(tmp_path: Path,
+                                                           small_policies: Path) -> None:
     """`--work`: a second build of the same data rewrites no docs file and the new site's
     unchanged pages keep their times; the site itself is still swapped in whole."""
     import os
 
     out, work = tmp_path / "site", tmp_path / "work"
-    args = ("build", str(POLICIES), "--out", str(out), "--work", str(work), "--as-of", AS_OF)
+    args = ("build", str(small_policies), "--out", str(out), "--work", str(work),
+            "--as-of", AS_OF)
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr
     # The data files are hard links to the work folder's, not copies (same file system).
@@ -135,7 +137,7 @@ def test_work_folder_keeps_unchanged_files_and_their_times(tmp_path: Path) -> No
     other = tmp_path / "other"
     other.mkdir()
     (other / "keep.txt").write_text("mine", encoding="utf-8")
-    refused = run_cli("build", str(POLICIES), "--out", str(out), "--work", str(other))
+    refused = run_cli("build", str(small_policies), "--out", str(out), "--work", str(other))
     assert refused.returncode != 0 and (other / "keep.txt").is_file()
 
 
@@ -355,7 +357,7 @@ def test_chinese_renders_with_a_cjk_font_not_boxes(browser: Any, built: BuiltSit
 
 
 def test_scale_plugin_changes_no_page_and_no_search_entry(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_policies: Path) -> None:
     """The mkdocs plugin that passes long HTML blocks around Python-Markdown (and shows
     the search plugin pages without their excluded sections) gives the same pages and
     the same search index as plain mkdocs, up to whitespace between blocks."""
@@ -366,7 +368,7 @@ def test_scale_plugin_changes_no_page_and_no_search_entry(
     from policykit.publish import mkdocs as mkdocs_build
     from policykit.publish.build import build_site
 
-    ps = policykit.load(POLICIES)
+    ps = policykit.load(small_policies)
 
     def build(out: Path) -> tuple[dict[str, str], list[Any]]:
         build_site(ps, out=out, config_file=REPO / "mkdocs.yml", as_of=AS_OF,
@@ -386,7 +388,8 @@ def test_scale_plugin_changes_no_page_and_no_search_entry(
 
 @pytest.mark.browser
 def test_year_selector_fetches_large_history_from_its_file(
-        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        small_policies: Path) -> None:
     """Past PICKER_INLINE_MAX the picker's data is a JSON file beside the page, fetched
     on the first change of day (here forced for every comparison page)."""
     import policykit
@@ -397,7 +400,7 @@ def test_year_selector_fetches_large_history_from_its_file(
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     out = tmp_path / "site"
-    build_site(policykit.load(POLICIES), out=out, config_file=REPO / "mkdocs.yml",
+    build_site(policykit.load(small_policies), out=out, config_file=REPO / "mkdocs.yml",
                as_of=AS_OF, site_url=url, commit=None)
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))

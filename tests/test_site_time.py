@@ -177,9 +177,16 @@ def test_disease_pages_say_how_each_list_is_known(tmp_path: Path) -> None:
 
 def test_a_quote_verified_against_a_copy_says_so(content: site.SiteContent) -> None:
     """国办发〔2021〕42号's quotes were verified against a third-party record (`via`): the
-    source note on the page says where, and that the copy is not official."""
+    source note on the page says where, and that the copy is not official; a source checked
+    against its own archived text says only that."""
     page = content.files["regions/000000.md"]
     block = page[page.index("国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见"):]
     block = block[:block.index("</details>")]
     assert "摘录核对自：第 7 节来源核实记录（HowToLiveBetter 项目）（非官方转录）" in block
-    assert "摘录核对自" not in page[page.index("Over 11 million"):].split("</details>")[0]
+    # the news quotes were checked against this project's record of stored page copies
+    news = page[page.index("Over 11 million"):].split("</details>")[0]
+    assert "摘录核对自：全国新闻来源摘录核实记录（网页副本）（非官方转录）" in news
+    # a source checked against its own archived text names no other copy
+    qy = content.files["regions/441800.md"]
+    own = qy[qy.index("努力提高医疗保障水平"):].split("</details>")[0]
+    assert "项目存档原文：" in own and "摘录核对自" not in own
