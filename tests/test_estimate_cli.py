@@ -49,6 +49,27 @@ def test_text_names_the_source_and_the_gaps() -> None:
     assert "估算" in r.stdout
 
 
+def test_a_value_carried_forward_says_how_old_it_is() -> None:
+    """清远's ratios are known from a 2021-08-24 article only: an estimate for 2026 says so
+    (JSON: confirmation carried_forward from that day; text: 据 2021-08-24 资料，此后未核实,
+    可能已过时 past three years), and one for that very day calls the value in force."""
+    late = json.loads(run_cli(*QY, "--format", "json").stdout)
+    ratio = next(x for s in late["steps"] for x in s["rules"]
+                 if x["parameter"] == "resident.inpatient.ratio")
+    assert ratio["confirmation"] == {"state": "carried_forward", "confirmed_on": "2021-08-24",
+                                     "age_months": 57, "stale": True}
+    assert ratio["in_force_zh"] == "据 2021-08-24 资料，此后未核实（已 4 年 9 个月），可能已过时"
+    text = run_cli(*QY).stdout
+    line = next(ln for ln in text.splitlines() if "[resident.inpatient.ratio]" in ln)
+    assert "（清远市 441800，据 2021-08-24 资料，此后未核实（已 4 年 9 个月），可能已过时）" in line
+    assert "有效" not in line
+    day = [a if a != "2026-06-01" else "2021-08-24" for a in QY]
+    then = json.loads(run_cli(*day, "--format", "json").stdout)
+    ratio = next(x for s in then["steps"] for x in s["rules"]
+                 if x["parameter"] == "resident.inpatient.ratio")
+    assert ratio["confirmation"]["state"] == "stated" and ratio["in_force_zh"] == "有效"
+
+
 def test_fixture_worked_example_on_the_cli(tmp_path: Path) -> None:
     root = fixture_policies(tmp_path)
     r = run_cli("estimate", "990100", str(root), "--scheme", "resident", "--hospital-level",

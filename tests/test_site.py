@@ -252,8 +252,8 @@ def test_large_picker_data_goes_to_a_file(content: site.SiteContent,
     assert data == json.loads(inline[start:inline.index("</script>", start)])
 
 
-def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
-    ps = policykit.load(POLICIES)
+def test_unchanged_pages_are_not_rewritten(tmp_path: Path, small_policies: Path) -> None:
+    ps = policykit.load(small_policies)
     inp = SiteInput(as_of=AS_OF, site_url="http://x/", changes=ps.changes())
     first = generate(ps, inp, tmp_path)
     assert set(first.files) == set(generate(ps, inp).files)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import REPO
 from sitebuild import BuiltSite, assert_clean, open_page, shot
@@ -263,13 +264,13 @@ def test_read_aloud_only_with_a_chinese_voice(browser: Any, built: BuiltSite,
     page.wait_for_load_state("networkidle")
     button = page.locator(".pk-speak")
     if "zh-CN" not in voices:
-        assert not button.is_visible()
+        expect(button).to_be_hidden()
     else:
-        assert button.is_visible() and button.inner_text() == "朗读本页"
+        expect(button).to_have_text("朗读本页")
         button.click()
+        expect(button).to_have_text("停止朗读")
         spoken = page.evaluate("window.__spoken")
         assert any("清远市" in s for s in spoken), spoken[:3]
-        assert button.inner_text() == "停止朗读"
     context.close()
 
 
@@ -378,12 +379,12 @@ def test_phone_region_page_folds_its_sections_and_a_summary_link_opens_one(
     assert not row.is_visible()
     assert all(b.get_attribute("aria-expanded") == "false" for b in folds.all())
     page.locator(".pk-summary a").first.click()
-    assert row.is_visible()
+    expect(row).to_be_visible()
     # Its section's button folds it again (on 2025-06-30 the 2021 ratios sit under
     # "超过 3 年未核实的规定", not under 待遇与报销: issue 16).
     section = row.evaluate("r => r.closest('section').id")
     page.locator(f'button.pk-fold[aria-controls="{section}"]').click()
-    assert not row.is_visible()
+    expect(row).to_be_hidden()
     assert_clean(watched, built)
     page.context.close()
     desktop = open_page(browser, built, "regions/441800/")

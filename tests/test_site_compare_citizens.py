@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 import policykit
 from conftest import POLICIES, run_cli
@@ -230,11 +231,11 @@ def test_stale_values_can_be_hidden_with_the_keyboard_and_shown_again(
     hidden = check_hidden(before, after)
     status = page.locator(".pk-stale-count")
     assert status.get_attribute("role") == "status"
-    assert status.inner_text() == f"已隐藏 {hidden} 个只有过时数值的地区"
+    expect(status).to_have_text(f"已隐藏 {hidden} 个只有过时数值的地区")
     page.keyboard.press("Space")
     assert not box.is_checked()
     assert page.evaluate(ROW_STATES) == before            # every value back, as it was
-    assert status.inner_text() == ""
+    expect(status).to_have_text("")
     assert_clean(watched, built)                          # no dialog, no error
     page.context.close()
 

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import REPO, run_cli
 from sitebuild import (
@@ -300,11 +301,11 @@ def test_year_selector_shows_values_of_that_year(browser: Any, built: BuiltSite)
     row = page.locator("table#pk-cmp tbody tr").filter(has_text="阳江测试")
     assert "80%" in row.locator("td").nth(1).inner_text()
     form.locator("select[name=year]").select_option("2021-12-31")
-    assert "未收录" in row.locator("td").nth(1).inner_text()     # starts 2022-01-01
-    assert page.locator(".pk-day").inner_text() == "2021-12-31"
+    expect(row.locator("td").nth(1)).to_contain_text("未收录")     # starts 2022-01-01
+    expect(page.locator(".pk-day")).to_have_text("2021-12-31")
     form.locator("input[name=day]").fill("2022-01-01")
     form.locator("input[name=day]").dispatch_event("change")
-    assert "80%" in row.locator("td").nth(1).inner_text()
+    expect(row.locator("td").nth(1)).to_contain_text("80%")
     assert_clean(w, built)
     w.page.context.close()
 

@@ -171,6 +171,14 @@ def test_coverage_page_agrees_with_index_json(built: BuiltSite) -> None:
     assert guangdong["local"] >= 2
     assert sum(p["regions"] for p in cov["provinces"]) == cov["regions"]
     assert cov["by_level"]["county"]["regions"] >= 2800
+    # withdrawn codes have pages but are not regions to cover: the levels count the
+    # registry's current divisions, and the page says how many were set apart
+    registry = policykit.load(POLICIES).registry
+    assert registry is not None
+    assert {lv: n["regions"] for lv, n in cov["by_level"].items()} == {
+        lv: n for lv, n in registry.counts().items() if lv in cov["by_level"]}
+    assert cov["withdrawn"] == sum(d.withdrawn for d in registry.divisions.values()) > 0
+    assert cells.top["withdrawn"] == str(cov["withdrawn"])
     missing = {m["parameter"]: m["regions_without_value"] for m in cov["missing"]}
     # Every region inherits the national resident subsidy floor: never missing.
     assert missing["resident.fiscal_subsidy"] == 0

@@ -177,7 +177,7 @@
       var t = rule.trace;
       if (!t) return;
       var li = el("li", t.role_zh + "：" + t.value_zh +
-                  (t.origin_name ? "（" + t.origin_name + "，" + t.status_zh + "）" : ""));
+                  (t.origin_name ? "（" + t.origin_name + "，" + t.in_force_zh + "）" : ""));
       if (t.quote) li.appendChild(el("small", " 来源：" + (t.source_title || t.source) + "「" + t.quote + "」"));
       rl.appendChild(li);
     });

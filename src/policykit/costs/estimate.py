@@ -18,7 +18,7 @@ from policykit.costs.compute import FIELDS, Inputs, Params, settle
 from policykit.costs.rules import ONE, ZERO, RuleValue, missing_zh, rule_value
 from policykit.errors import EXIT_USAGE, PolicykitError
 from policykit.model.days import parse_day
-from policykit.model.display import STATUS_ZH
+from policykit.model.display import STATUS_ZH, confirmation_zh, temporary_zh
 from policykit.model.entities import Breakdown, plain_number
 from policykit.model.policyset import PolicySet
 
@@ -143,7 +143,11 @@ class Lookup:
         return rv
 
 
-def trace_of(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
+def trace_of(ps: PolicySet, rv: RuleValue, day: str) -> dict[str, Any]:
+    """How a rule value of an estimate for `day` was found: the rule, its value, and for a
+    value in force its origin, status, source, quote and how it is known on `day`
+    (`confirmation`; `in_force_zh` says it in words: the status, or for a value carried
+    forward from older sources "据 … 资料，此后未核实（已 …）", docs/format.md §3.3)."""
     out: dict[str, Any] = {
         "parameter": rv.parameter, "role_zh": rv.role,
         # the breakdown of the rule applied (the lookup's, when nothing was found)
@@ -156,6 +160,7 @@ def trace_of(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
     r = rv.resolved
     if r is not None:
         src = ps.sources.get(r.entry.source)
+        c = ps.confirmation(r, day)
         out.update({
             "origin": r.origin, "origin_name": ps.regions[r.origin].name.zh,
             "status": r.entry.status, "status_zh": STATUS_ZH[r.entry.status],
@@ -164,6 +169,10 @@ def trace_of(ps: PolicySet, rv: RuleValue) -> dict[str, Any]:
             # how sure the data is of it (docs/format.md §3.1)
             "obtained": r.entry.obtained, "confidence": r.entry.confidence,
             "checked_on": r.entry.checked_on,
+            "confirmation": {"state": c.state, "confirmed_on": c.confirmed_on,
+                             "age_months": c.age_months(), "stale": c.stale()},
+            "in_force_zh": (temporary_zh(r.entry) or confirmation_zh(c)
+                            or STATUS_ZH[r.entry.status]),
             "floors": [{"origin": f.origin, "bound": f.entry.bound, "source": f.entry.source,
                         "quote": f.entry.quote} for f in r.floors if f.entry is not r.entry],
         })
@@ -252,7 +261,7 @@ def estimate(ps: PolicySet, region: str, *, scheme: str, cost: Decimal | int | s
                     "paid_this_year": plain_number(inputs.paid_this_year),
                     "assistance_category": assistance_category,
                     "maf_paid_this_year": plain_number(inputs.maf_paid_this_year)}
-    trace = {(rv.parameter, rv.breakdown): trace_of(ps, rv) for rv, _ in look.used}
+    trace = {(rv.parameter, rv.breakdown): trace_of(ps, rv, day) for rv, _ in look.used}
     return Estimate(region, ps.regions[region].name.zh, day, plain_inputs, amounts,
                     tuple(steps), missing, trace)
 

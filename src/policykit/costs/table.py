@@ -26,7 +26,7 @@ PERSONS = {"resident": ("",), "employee": ("in_service", "retiree")}
 def _plain(look: Lookup, key: str, rv: RuleValue, effect: str) -> dict[str, Any]:
     return {"key": key, "lo": str(rv.lo), "hi": None if rv.hi is None else str(rv.hi),
             "exact": rv.exact, "missing_zh": missing_zh(rv, effect),
-            "trace": trace_of(look.ps, rv) if rv.parameter else None}
+            "trace": trace_of(look.ps, rv, look.day) if rv.parameter else None}
 
 
 def _one(ps: PolicySet, code: str, day: str, facts: dict[str, str], key: str, role: str,

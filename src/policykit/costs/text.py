@@ -36,7 +36,7 @@ def estimate_text(e: dict[str, Any]) -> str:
         for r in s["rules"]:
             where = ""
             if "origin" in r:
-                where = f"（{r['origin_name']} {r['origin']}，{r['status_zh']}）"
+                where = f"（{r['origin_name']} {r['origin']}，{r['in_force_zh']}）"
             lines.append(f"  {r['role_zh']}：{r['value_zh']}{where}  [{r['parameter']}]")
             if "quote" in r:
                 lines.append(f"    来源 {r['source_title'] or r['source']}「{r['quote']}」")

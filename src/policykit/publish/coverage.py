@@ -9,6 +9,9 @@
   their own nor inherited ("most often missing");
 - the newest confirmation day over all regions' own values in force.
 
+Withdrawn division codes (published so that old links work) are counted apart
+(`withdrawn`), not as regions.
+
 "Local rules" of a region are rule keys in its own file (any entry); a value inherited
 from a province, pooling region or the nation is not local.
 """
@@ -47,7 +50,12 @@ def coverage(ps: PolicySet, day: str, in_force: InForce) -> dict[str, Any]:
     own_areas: dict[str, set[str]] = {}
     for code, pid, _ in ps.rules:
         own_areas.setdefault(code, set()).add(area_of.get(pid, "other"))
-    codes = sorted(c for c, r in ps.regions.items() if c != NATIONAL and r.level != "national")
+    listed = sorted(c for c, r in ps.regions.items() if c != NATIONAL and r.level != "national")
+    # A withdrawn code (replaced by a successor since the older dataset) keeps its page so
+    # old links work, but it is not one more region to cover.
+    withdrawn = {c for c in listed if ps.regions[c].registry_only and ps.registry is not None
+                 and (d := ps.registry.get(c)) is not None and d.withdrawn}
+    codes = [c for c in listed if c not in withdrawn]
 
     by_level = {lv: {"regions": 0, "local": 0} for lv in LEVELS}
     provinces: dict[str, dict[str, Any]] = {}
@@ -94,4 +102,5 @@ def coverage(ps: PolicySet, day: str, in_force: InForce) -> dict[str, Any]:
         "missing": [{"parameter": pid, "regions_without_value": n}
                     for pid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))],
         "newest_confirmation": newest_all,
+        "withdrawn": len(withdrawn),
     }

@@ -21,8 +21,10 @@ API_VERSION = "v1"
 #: Version of the file shapes below; bump the minor for added fields, the major
 #: (with a new api/vN/) for anything a client could trip on.
 # 1.1: one value shape, as_of + commit on every file (docs/api.md); 1.2: every registry
-# region, local_rules / registry_only, counts, registry provenance and coverage in the index.
-SCHEMA_VERSION = "1.2.0"
+# region, local_rules / registry_only, counts, registry provenance and coverage in the index;
+# 1.3: coverage.withdrawn (withdrawn codes no longer counted as regions), confirmation and
+# in_force_zh on each rule of an estimate.
+SCHEMA_VERSION = "1.3.0"
 DEFAULT_BASE_URL = "https://policykit.github.io/policykit/"
 SHAPES = ("index", "region", "parameter", "changes", "catalogue", "sources")
 #: Shapes of outputs computed on request (not files of the API), published with its schemas.
@@ -49,6 +51,24 @@ def _obj(required: list[str], properties: Json, *, closed: bool = True) -> Json:
     if closed:
         out["additionalProperties"] = False
     return out
+
+
+#: How a value in force on the as-of day is known (docs/format.md §3.3 rule 6).
+CONFIRMATION: Json = _obj(["state", "confirmed_on", "age_months", "stale"], {
+    "state": {"enum": ["stated", "carried_forward"],
+              "description": "stated: a source (or an officer's checked_on) vouches "
+                             "for the as-of day itself; carried_forward: the value "
+                             "is carried forward from confirmed_on (docs/format.md "
+                             "§3.3 rule 6)"},
+    "confirmed_on": {"type": "string", "format": "date",
+                     "description": "the last day on or before as_of on which the "
+                                    "value was confirmed (as_of itself when stated)"},
+    "age_months": {"type": "integer", "minimum": 0,
+                   "description": "whole months from confirmed_on to as_of"},
+    "stale": {"type": "boolean",
+              "description": "carried forward for more than the staleness horizon "
+                             "(3 years): the site marks it 可能已过时"},
+})
 
 
 def _ref(name: str) -> Json:
@@ -133,21 +153,7 @@ def _defs() -> Json:
                                           "(the value itself too when it is a floor)"},
                 "confirmation": _ref("confirmation"),
             }),
-        "confirmation": _obj(["state", "confirmed_on", "age_months", "stale"], {
-            "state": {"enum": ["stated", "carried_forward"],
-                      "description": "stated: a source (or an officer's checked_on) vouches "
-                                     "for the as-of day itself; carried_forward: the value "
-                                     "is carried forward from confirmed_on (docs/format.md "
-                                     "§3.3 rule 6)"},
-            "confirmed_on": {"type": "string", "format": "date",
-                             "description": "the last day on or before as_of on which the "
-                                            "value was confirmed (as_of itself when stated)"},
-            "age_months": {"type": "integer", "minimum": 0,
-                           "description": "whole months from confirmed_on to as_of"},
-            "stale": {"type": "boolean",
-                      "description": "carried forward for more than the staleness horizon "
-                                     "(3 years): the site marks it 可能已过时"},
-        }),
+        "confirmation": CONFIRMATION,
         "sources_by_id": {"type": "object", "additionalProperties": _ref("source")},
     }
 
@@ -194,7 +200,7 @@ def coverage_schema() -> Json:
     levels = _obj(["regions", "local"], {"regions": COUNT, "local": COUNT})
     return {**_obj(
         ["as_of", "regions", "local", "by_level", "areas", "provinces", "missing",
-         "newest_confirmation"], {
+         "newest_confirmation", "withdrawn"], {
             "as_of": DAY,
             "regions": {**COUNT, "description": "regions below the nation"},
             "local": {**COUNT, "description": "of them, with rules of their own"},
@@ -211,6 +217,8 @@ def coverage_schema() -> Json:
                 {"parameter": PARAMETER_ID, "regions_without_value": COUNT}),
                 "description": "regions with no value in force (own or inherited), most first"},
             "newest_confirmation": _nullable(DAY),
+            "withdrawn": {**COUNT, "description": "division codes withdrawn since the older "
+                                                  "dataset: published, not counted above"},
         }), "description": "how many regions have local rules, by level, province and area"}
 
 
@@ -389,6 +397,9 @@ def estimate_schema(base_url: str = DEFAULT_BASE_URL) -> Json:
         "obtained": {"enum": ["stated", "inferred", "derived"]},
         "confidence": _nullable({"enum": ["high", "medium", "low"]}),
         "checked_on": _nullable(DAY),
+        "confirmation": CONFIRMATION,
+        "in_force_zh": {**TEXT, "description": "the status in words, or for a value carried "
+                                               "forward how old its last confirmation is"},
         "floors": {"type": "array", "items": _obj(["origin", "bound", "source", "quote"], {
             "origin": CODE, "bound": {"enum": ["exact", "min", "max"]}, "source": TEXT,
             "quote": TEXT})},

@@ -40,6 +40,8 @@ def write_coverage_page(ctx: SiteContext) -> dict[str, Any]:
            f'{cov["regions"]}</strong> 个省、地、县级地区，其中 <strong data-cov="local">'
            f'{cov["local"]}</strong> 个（{_pct(cov["local"], cov["regions"])}）收录了本地规则；'
            "其余地区的页面列出适用的上级规定（全国、省、统筹区），并注明“本地规则尚未收录”。"
+           + (f'另有 <strong data-cov="withdrawn">{cov["withdrawn"]}</strong> 个已撤销的旧代码，'
+              "页面保留并注明新代码，不计入上面的地区数。" if cov["withdrawn"] else "")
            + ("最近一次核实本地数值的日期："
               f'<strong data-cov="newest">{esc(cov["newest_confirmation"])}</strong>。'
               if cov["newest_confirmation"] else "") + "</p>", ""]
