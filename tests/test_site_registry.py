@@ -239,3 +239,11 @@ def test_shared_estimate_tables_equal_the_computed_ones() -> None:
     for code in (HECHENG, "431223", "431200", "431281", "441802", "441881", "110101",
                  "469001", "441900", "000000"):
         assert json_bytes(tables[code]) == json_bytes(estimate_table(ps, code, AS_OF)), code
+
+
+@pytest.mark.parametrize(("n", "d", "shown"), [
+    (1, 2845, "<0.1%"), (0, 2845, "0.0%"), (7, 3209, "0.2%"), (2844, 2845, ">99.9%"),
+    (5, 5, "100.0%"), (1, 3, "33.3%"), (0, 0, "—")])
+def test_coverage_shares_never_round_a_region_away(n: int, d: int, shown: str) -> None:
+    from policykit.publish.site.coverage_page import _pct
+    assert _pct(n, d) == shown

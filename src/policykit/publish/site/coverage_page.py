@@ -27,7 +27,15 @@ def shade(local: int, regions: int) -> int:
 
 
 def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "—"
+    """A share to one decimal; a share that rounds to 0.0% (or 100.0%) but is not 0 (or
+    all) says so: 1 county of 2,845 is "<0.1%", never "0.0%"."""
+    if not d:
+        return "—"
+    if 0 < n and 100 * n / d < 0.05:
+        return "<0.1%"
+    if n < d and 100 * n / d >= 99.95:
+        return ">99.9%"
+    return f"{100 * n / d:.1f}%"
 
 
 def write_coverage_page(ctx: SiteContext) -> dict[str, Any]:
