@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import POLICIES, REPO, run_cli
 
@@ -194,3 +195,22 @@ def assert_clean(w: Watched, built: BuiltSite) -> None:
     assert not outside, outside
     assert not w.errors, w.errors
     assert not w.dialogs, w.dialogs
+
+
+def search(page: Any, query: str) -> Any:
+    """Type a query into Material's search and wait for that query's own results; returns
+    the result items. The box is emptied first and the count line goes back to its
+    placeholder, so the count ("结果") and the list that follow are this query's, never
+    the previous query's still on screen (a search right after another could otherwise
+    pass on the old results). Material reads the query on key-up, hence the key press."""
+    box = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    items = page.locator(".md-search-result__item")
+    box.fill("")
+    box.press("End")
+    expect(meta).not_to_contain_text("结果")
+    expect(items).to_have_count(0)
+    box.fill(query)
+    box.press("End")
+    expect(meta).to_contain_text("结果")
+    return items

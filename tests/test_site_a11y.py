@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO
-from sitebuild import BuiltSite, assert_clean, open_page, shot
+from sitebuild import BuiltSite, assert_clean, open_page, search, shot
 
 AXE_SPEC = REPO / "tests" / "axe"
 ELDER_KEY = "pk-elder"
@@ -352,10 +352,7 @@ def test_search_for_a_city_lists_its_page_first(browser: Any, built: BuiltSite,
     watched = open_page(browser, built, "")
     page = watched.page
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")
-    page.locator(".md-search-result__item").first.wait_for(state="visible")
+    search(page, query).first.wait_for(state="visible")
     hrefs = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.md-search-result__item > a.md-search-result__link')).map(a => a.href)""")
     assert hrefs, "no result"

@@ -22,7 +22,7 @@ from policykit.publish.site.context import SiteContext
 from policykit.publish.site.contribute import issue_url
 from policykit.publish.site.interface import SiteInput
 from policykit.publish.site.regions import region_page_text
-from sitebuild import AS_OF, BuiltSite, assert_clean, open_page, shot
+from sitebuild import AS_OF, BuiltSite, assert_clean, open_page, search, shot
 
 HECHENG = "431202"
 
@@ -202,24 +202,17 @@ def test_contribution_links_fill_in_the_region() -> None:
     assert "correction.yml" in qingyuan and "本地规则尚未收录" not in qingyuan
 
 
-def _search(page: Any, query: str) -> Any:
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")                          # Material reads the query on key-up
-    return page.locator(".md-search-result__item")
-
-
 @pytest.mark.browser
 def test_search_finds_a_county_by_name_and_by_pinyin(browser: Any, built: BuiltSite) -> None:
     w = open_page(browser, built, "")
     page = w.page
     page.locator("label.md-search__icon, .md-search__input").first.click()
     for query in ("鹤城", "hecheng"):
-        hit = _search(page, query).filter(has_text="鹤城区").first
+        hit = search(page, query).filter(has_text="鹤城区").first
         hit.wait_for(state="visible")
         assert f"regions/{HECHENG}/" in hit.locator("a").first.get_attribute("href")
     shot(page, "search-pinyin")
-    items = _search(page, "清远")
+    items = search(page, "清远")
     items.filter(has_text="清远市").first.wait_for(state="visible")
     assert "清远市" in items.first.inner_text()
     assert_clean(w, built)

@@ -9,24 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from sitebuild import BuiltSite, assert_clean, open_page, shot
+from sitebuild import BuiltSite, assert_clean, open_page, search, shot
 
 HINT = ".pk-search-hint"
-
-
-def search(page: Any, query: str) -> None:
-    """Type a query and wait for its own results: the box is emptied first and Material's
-    count line goes back to its placeholder, so the next count ("结果") and list are this
-    query's, never the previous query's still on screen."""
-    box = page.locator("input.md-search__input")
-    meta = page.locator(".md-search-result__meta")
-    box.fill("")
-    box.press("End")                          # Material reads the query on key-up
-    expect(meta).not_to_contain_text("结果")
-    expect(page.locator(".md-search-result__item")).to_have_count(0)
-    box.fill(query)
-    box.press("End")
-    expect(meta).to_contain_text("结果")
 
 
 @pytest.mark.browser
