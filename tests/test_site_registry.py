@@ -207,10 +207,12 @@ def test_search_finds_a_county_by_name_and_by_pinyin(browser: Any, built: BuiltS
     w = open_page(browser, built, "")
     page = w.page
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    for query in ("鹤城", "hecheng"):
-        hit = search(page, query).filter(has_text="鹤城区").first
+    for query, name, code in (("鹤城", "鹤城区", HECHENG), ("hecheng", "鹤城区", HECHENG),
+                              ("changzhi", "长治市", "140400"),   # the reading people use
+                              ("shigu", "石鼓区", "430407")):     # an alias, not shown
+        hit = search(page, query).filter(has_text=name).first
         hit.wait_for(state="visible")
-        assert f"regions/{HECHENG}/" in hit.locator("a").first.get_attribute("href")
+        assert f"regions/{code}/" in hit.locator("a").first.get_attribute("href")
     shot(page, "search-pinyin")
     items = search(page, "清远")
     items.filter(has_text="清远市").first.wait_for(state="visible")

@@ -9,8 +9,9 @@ and calls this script with their paths; nothing at run time needs npm or this sc
   mark codes that changed since the primary's date (withdrawn, added, successor),
   never to add its statistics-only units (开发区, 园区, …), which are not divisions.
 
-Pinyin (for search) is computed here with pypinyin, so the generated file can be
-reviewed in a pull request and run-time code needs no pinyin library.
+Pinyin (for search) is computed here with pypinyin and pypinyin-dict's phrase list, so
+the generated file can be reviewed in a pull request and run-time code needs no pinyin
+library.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypinyin import lazy_pinyin  # type: ignore[import-untyped]
+from pypinyin_dict.phrase_pinyin_data import large_pinyin  # type: ignore[import-untyped]
 
 NATIONAL = "000000"
 # Outside the mainland's basic medical insurance: not published as regions.
@@ -39,8 +41,8 @@ SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|区|县|市|旗)$")
 # The short name people search by: 清远市 → 清远, 恩施土家族苗族自治州 → 恩施, 广西壮族自治区 → 广西.
 SHORT = re.compile(r"^(..+?)(?:(?:[^族]{1,3}族)+)?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|"
                    r"地区|盟|林区|特区|新区|区|县|旗)$")
-HEADER = ["code", "name", "short", "level", "parent", "pinyin", "short_pinyin", "status",
-          "successor"]
+HEADER = ["code", "name", "short", "level", "parent", "pinyin", "short_pinyin", "pinyin_alt",
+          "status", "successor"]
 
 
 def short_name(name: str) -> str:
@@ -121,19 +123,37 @@ def merge(rows: dict[str, Row], newer: dict[str, str]) -> dict[str, int]:
     return {"added": added, "withdrawn": withdrawn, "statistical_skipped": skipped}
 
 
+def readings(names: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Each name's syllables as pypinyin reads it alone, and with pypinyin-dict's large
+    phrase list (same maintainer). pypinyin alone does not know most place names: it reads
+    长 as zhang in 长治, 长丰, 长泰, 天长 …, 单 as dan in 单县, 洞 as dong in 洪洞; the
+    phrase list reads them as people say them (changzhi, shanxian, hongtong), but gets a
+    few that pypinyin had right wrong (石鼓 as dangu, 栖霞 as xixia). The phrase list's
+    reading is the one shown; the other is kept as an alias (`pinyin_alt`), so a search
+    that found a region before still does. Loading the list is global: call once."""
+    alone = [lazy_pinyin(n) for n in names]
+    large_pinyin.load()
+    phrased = [lazy_pinyin(n) for n in names]
+    return alone, phrased
+
+
 def render(rows: dict[str, Row]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER)
-    for code in sorted(rows):
+    order = sorted(rows)
+    alone, phrased = readings([rows[c].name for c in order])
+    for code, plain, syllables in zip(order, alone, phrased, strict=True):
         r = rows[code]
         short = short_name(r.name)
         # One syllable per character, read in the context of the whole name (朝阳区 →
         # chaoyang, where 朝阳 alone reads zhaoyang): the short name's are the first ones.
-        syllables = lazy_pinyin(r.name)
-        assert len(syllables) == len(r.name), r
-        w.writerow([r.code, r.name, short, r.level, r.parent, "".join(syllables),
-                    "".join(syllables[:len(short)]), r.status, r.successor])
+        assert len(syllables) == len(r.name) == len(plain), r
+        full, first = "".join(syllables), "".join(syllables[:len(short)])
+        alt = dict.fromkeys(x for x in ("".join(plain[:len(short)]), "".join(plain))
+                            if x not in (full, first))
+        w.writerow([r.code, r.name, short, r.level, r.parent, full, first, " ".join(alt),
+                    r.status, r.successor])
     return buf.getvalue()
 
 
@@ -152,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = merge(rows, compared_codes(args.compared / "dist"))
     levels = {lv: sum(1 for r in rows.values() if r.level == lv and r.status != "withdrawn")
               for lv in ("province", "prefecture", "county")}
+    from importlib.metadata import version
+
     import pypinyin  # type: ignore[import-untyped]
     provenance = {
         "generated_by": "nox -s divisions (tools/import_divisions.py)",
@@ -163,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
                      "upstream": "国家统计局 2023年统计用区划代码",
                      "upstream_url": "https://www.stats.gov.cn/sj/tjbz/qhdm/",
                      "upstream_date": "2023"},
-        "pinyin": {"package": "pypinyin", "version": pypinyin.__version__},
+        "pinyin": {"package": "pypinyin", "version": pypinyin.__version__,
+                   "phrases": {"package": "pypinyin-dict", "version": version("pypinyin-dict"),
+                               "data": "large_pinyin"}},
         "counts": {**levels, **counts},
         "excluded": {"710000 810000 820000": "台湾、香港、澳门不适用内地基本医疗保险"},
     }

@@ -22,8 +22,8 @@ from policykit.model.registry import LEVELS, STATUSES, Division, Registry
 FOLDER = "registry"
 FILE = f"{FOLDER}/divisions.csv"
 PROVENANCE = f"{FOLDER}/provenance.json"
-HEADER = ["code", "name", "short", "level", "parent", "pinyin", "short_pinyin", "status",
-          "successor"]
+HEADER = ["code", "name", "short", "level", "parent", "pinyin", "short_pinyin", "pinyin_alt",
+          "status", "successor"]
 _DEPTH = {lv: i for i, lv in enumerate(LEVELS)}
 
 
@@ -57,7 +57,7 @@ def read_registry(root: Path, display: str) -> tuple[Registry | None, list[Diagn
             bad(line, f"应有 {len(HEADER)} 列，实有 {len(row)} 列",
                 f"expected {len(HEADER)} columns, found {len(row)}")
             continue
-        code, name, short, level, parent, pinyin, short_pinyin, status, successor = row
+        code, name, short, level, parent, pinyin, short_pinyin, alt, status, successor = row
         if not CODE_RE.fullmatch(code):
             bad(line, f"代码 {code!r} 不是六位数字", f"code {code!r} is not six digits")
             continue
@@ -71,7 +71,8 @@ def read_registry(root: Path, display: str) -> tuple[Registry | None, list[Diagn
                 "and the name not empty")
             continue
         divisions[code] = Division(code, name, short or name, level, parent or None, pinyin,
-                                   short_pinyin, status, successor or None, line)
+                                   short_pinyin, status, successor or None, line,
+                                   tuple(alt.split()))
     for d in divisions.values():
         up = divisions.get(d.parent or "")
         if d.level == "national":

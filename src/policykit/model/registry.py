@@ -33,6 +33,9 @@ class Division:
     status: str  # current: in both datasets; added: newer dataset only; withdrawn: older only
     successor: str | None = None
     line: int = 0  # line in divisions.csv (for diagnostics)
+    #: other readings a person may type (pypinyin's without the phrase list, where the
+    #: two differ: tools/import_divisions.py); found by search, not shown
+    pinyin_alt: tuple[str, ...] = ()
 
     @property
     def withdrawn(self) -> bool:
@@ -86,8 +89,9 @@ class Registry:
             return [self.divisions[q]]
         steps: tuple[Callable[[Division], bool], ...]
         if _LATIN.fullmatch(q) is not None:
-            steps = (lambda d: d.pinyin == q or d.short_pinyin == q,
-                     lambda d: d.pinyin.startswith(q))
+            steps = (lambda d: d.pinyin == q or d.short_pinyin == q or q in d.pinyin_alt,
+                     lambda d: d.pinyin.startswith(q)
+                     or any(a.startswith(q) for a in d.pinyin_alt))
         else:
             steps = (lambda d: d.name == q or d.short == q,
                      lambda d: d.name.startswith(q))

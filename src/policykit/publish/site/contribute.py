@@ -49,4 +49,8 @@ def pinyin_text(ctx: SiteContext, code: str) -> str:
         return ""
     spelled = d.short_pinyin if d.short_pinyin and d.short_pinyin != d.pinyin else ""
     words = " / ".join(w for w in (spelled, d.pinyin) if w)
-    return f'拼音 <span lang="zh-Latn-pinyin">{esc(words)}</span>'
+    # Other readings (see Division.pinyin_alt) are for search only: in the page's text,
+    # which Material indexes, but neither shown nor read aloud.
+    alt = (f'<span class="pk-search-only" aria-hidden="true">{esc(" ".join(d.pinyin_alt))}'
+           "</span>" if d.pinyin_alt else "")
+    return f'拼音 <span lang="zh-Latn-pinyin">{esc(words)}</span>{alt}'
