@@ -46,6 +46,13 @@ REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO / "policies" / "catalogue.yaml"
 MARKER = ".policykit-synth"
 YEARS = list(range(2012, 2026))
+#: The corpus pictures the rules as of this day (its last year): a plan (status planned)
+#: takes effect after it, so `check --at AS_OF` finds none overdue (R29). `nox -s bench`
+#: checks with --at AS_OF.
+AS_OF = "2025-12-31"
+PLAN_YEAR = 2026
+#: Parameters whose values belong to a 待遇年度: their entries say which (R25).
+BY_COVERAGE_YEAR = ("resident.individual_contribution", "resident.fiscal_subsidy")
 RULES_PER_REGION = 20
 VALUES_PER_RULE = 8
 
@@ -456,7 +463,8 @@ def quote_for(rule: Rule, said: str, prev_said: str | None) -> str:
 
 
 def start_text(s: Slot) -> str:
-    full = f"{s.year:04d}-{s.month:02d}-01"
+    year = PLAN_YEAR if s.status == "planned" else s.year
+    full = f"{year:04d}-{s.month:02d}-01"
     return full[: s.precision]
 
 
@@ -513,6 +521,9 @@ def render_region(place: Place, rng: random.Random) -> str:
                     lines.append(f"        observed: \"{s.year:04d}-{s.month - 1:02d}-{s.day:02d}\"")
                 else:
                     lines.append(f"        start: \"{start_text(s)}\"")
+                if rule.parameter in BY_COVERAGE_YEAR:
+                    year = PLAN_YEAR if s.status == "planned" else s.year
+                    lines.append(f"        coverage_year: {year}")
                 if s.end is not None:
                     lines.append(f"        end: \"{s.end}\"")
                 src = slot_source(place, s)
