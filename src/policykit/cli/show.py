@@ -31,7 +31,6 @@ from policykit.model.display import (
 from policykit.model.entities import entry_to_plain
 from policykit.model.policyset import PolicySet
 from policykit.model.registry import preferred
-from policykit.publish.api.export import confirmation_to_plain
 
 
 def add_parser(sub: Any) -> None:
@@ -97,7 +96,7 @@ def _one_region(ps: PolicySet, query: str) -> str:
 def _plain(ps: PolicySet, code: str, day: str) -> dict[str, Any]:
     rules = [{"parameter": pid, "breakdown": dict(bk), "origin": r.origin,
               "entry": entry_to_plain(r.entry),
-              "confirmation": confirmation_to_plain(ps.confirmation(r, day)),
+              "confirmation": ps.confirmation(r, day).to_plain(),
               "floors": [{"origin": f.origin, "entry": entry_to_plain(f.entry)}
                          for f in r.floors]}
              for (pid, bk), r in ps.in_force(code, day).items()]

@@ -169,8 +169,7 @@ def trace_of(ps: PolicySet, rv: RuleValue, day: str) -> dict[str, Any]:
             # how sure the data is of it (docs/format.md §3.1)
             "obtained": r.entry.obtained, "confidence": r.entry.confidence,
             "checked_on": r.entry.checked_on,
-            "confirmation": {"state": c.state, "confirmed_on": c.confirmed_on,
-                             "age_months": c.age_months(), "stale": c.stale()},
+            "confirmation": c.to_plain(),
             "in_force_zh": (temporary_zh(r.entry) or confirmation_zh(c)
                             or STATUS_ZH[r.entry.status]),
             "floors": [{"origin": f.origin, "bound": f.entry.bound, "source": f.entry.source,

@@ -151,6 +151,11 @@ class Confirmation:
     def age_months(self) -> int:
         return whole_months(self.confirmed_on, self.day)
 
+    def to_plain(self) -> dict[str, str | int | bool]:
+        """As the JSON API, `show` and `estimate` give it (docs/format.md §3.3 rule 6)."""
+        return {"state": self.state, "confirmed_on": self.confirmed_on,
+                "age_months": self.age_months(), "stale": self.stale()}
+
 
 def confirmation(e: Entry, day: str, region_checked_on: str | None = None,
                  source_date: str | None = None) -> Confirmation:

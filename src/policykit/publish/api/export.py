@@ -43,7 +43,7 @@ from policykit.model.entities import (
     value_to_plain,
 )
 from policykit.model.policyset import PolicySet
-from policykit.model.timeline import Confirmation, Resolved
+from policykit.model.timeline import Resolved
 from policykit.publish.api import schema as apischema
 from policykit.publish.coverage import coverage
 from policykit.util.jsonio import json_bytes, write_bytes, write_json_list
@@ -185,12 +185,6 @@ def ref_to_plain(origin: str, e: Entry, cat: Catalogue,
     return out
 
 
-def confirmation_to_plain(c: Confirmation) -> dict[str, Any]:
-    """How a value in force is known on the as-of day (docs/format.md §3.3 rule 6)."""
-    return {"state": c.state, "confirmed_on": c.confirmed_on,
-            "age_months": c.age_months(), "stale": c.stale()}
-
-
 def resolved_to_plain(code: str, parameter: str, bk: Breakdown, r: Resolved,
                       cat: Catalogue, ctx: _Context | None = None) -> dict[str, Any]:
     e = r.entry
@@ -199,7 +193,7 @@ def resolved_to_plain(code: str, parameter: str, bk: Breakdown, r: Resolved,
            "value_zh": entry_value_zh(e, cat) if ctx is None else ctx.value_zh(e),
            "floors": [ref_to_plain(f.origin, f.entry, cat, ctx) for f in r.floors]}
     if ctx is not None:
-        out["confirmation"] = confirmation_to_plain(ctx.ps.confirmation(r, ctx.as_of))
+        out["confirmation"] = ctx.ps.confirmation(r, ctx.as_of).to_plain()
     return out
 
 
